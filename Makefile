@@ -1,0 +1,41 @@
+# One entry for everything. Each target installs what is missing (scripts/setup.sh) and builds first,
+# so a fresh Debian machine with the .NET SDK needs nothing else.
+SHELL := /bin/bash
+CONFIG ?= Release
+DOTNET ?= dotnet
+PYTHON := /usr/bin/python3
+RESULTS := artifacts/test-results
+BENCHMARKS := Torch Media Storage
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: all setup build test demo bench clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(DOTNET) build ServerlessStitch.sln -c $(CONFIG) -v quiet -clp:ErrorsOnly
+
+# Runs the .NET tests, then the Python tests of models/, and ends with one 'N passed, N failed' line.
+test: build
+	@rm -rf $(RESULTS); status=0; \
+	$(DOTNET) test ServerlessStitch.sln -c $(CONFIG) --no-build --logger trx --results-directory $(RESULTS) || status=1; \
+	$(PYTHON) -m pytest models/tests -q -p no:cacheprovider --junitxml=$(RESULTS)/models.xml || status=1; \
+	$(PYTHON) scripts/test_summary.py $(RESULTS) || status=1; \
+	exit $$status
+
+demo: build
+	$(DOTNET) run --project src/ServerlessStitch.Cli -c $(CONFIG) --no-build -- doctor
+
+bench: build
+	@mkdir -p bench/results; set -e; for area in $(BENCHMARKS); do \
+	  $(DOTNET) run --project bench/ServerlessStitch.$$area.Benchmarks -c $(CONFIG) --no-build -- bench/results; \
+	done
+
+clean:
+	$(DOTNET) clean ServerlessStitch.sln -c $(CONFIG) -v quiet
+	rm -rf artifacts

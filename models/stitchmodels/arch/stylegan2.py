@@ -68,6 +68,13 @@ def make_kernel(k) -> Tensor:
     return k / k.sum()
 
 
+def zero_insert_pad(x: Tensor, pad: int) -> Tensor:
+    """Stride-2 zero insertion (size 2H-1) padded by ``pad`` zeros on every side."""
+    n, c, h, w = x.shape
+    x = F.pad(x.reshape(n, c, h, 1, w, 1), [0, 1, 0, 0, 0, 1]).reshape(n, c, 2 * h, 2 * w)
+    return F.pad(x, [pad, pad - 1, pad, pad - 1])
+
+
 def upfirdn2d(x: Tensor, kernel: Tensor, up: int, pad0: int, pad1: int) -> Tensor:
     """Zero-insert upsampling by ``up``, pad, then FIR filter each channel (no downsampling)."""
     n, c, h, w = x.shape
@@ -171,7 +178,9 @@ class ModulatedConv2d(nn.Module):
         # Scaling the input by s equals convolving with per-sample weights w * s.
         x = x * s.view(batch, self.in_channel, 1, 1)
         if self.upsample:
-            x = F.conv_transpose2d(x, weight.transpose(0, 1), stride=2, padding=0)
+            # conv_transpose2d(stride 2) written as zero insertion + ordinary convolution with the
+            # flipped kernel: identical output, but it runs on oneDNN instead of the slow CPU path.
+            x = F.conv2d(zero_insert_pad(x, self.kernel_size - 1), torch.flip(weight, [2, 3]))
             x = self.blur(x)
         else:
             x = F.conv2d(x, weight, padding=self.padding)
@@ -260,7 +269,6 @@ class Generator(nn.Module):
 
     def __init__(self, config: StyleGAN2Config):
         super().__init__()
-        self.config_dict = config.to_dict()
         self.size = config.size
         self.style_dim = config.style_dim
         self.log_size = config.log_size
@@ -288,6 +296,8 @@ class Generator(nn.Module):
             self.to_rgbs.append(ToRGB(out_channel, config.style_dim, blur_kernel=bk))
             in_channel = out_channel
         self.noises = NoiseBuffers(self.log_size)
+        # The checkpoint's top-level ``latent_avg`` (mean of mapping(z)), for truncation.
+        self.register_buffer("latent_avg", torch.zeros(config.style_dim))
         # Same tensors as the ``noises`` buffers (not copies), as a list TorchScript can index.
         self.noise_list: List[Tensor] = self.noises.as_list()
 
@@ -301,6 +311,11 @@ class Generator(nn.Module):
     def mapping(self, z: Tensor) -> Tensor:
         """z [N, D] ~ N(0, 1) -> w [N, D]."""
         return self.style(z)
+
+    @torch.jit.export
+    def mean_latent(self) -> Tensor:
+        """Average of mapping(z) [1, D] (the truncation centre)."""
+        return self.latent_avg.unsqueeze(0)
 
     def forward(self, w_plus: Tensor) -> Tensor:
         if w_plus.dim() != 3 or w_plus.shape[1] != self.n_latent or w_plus.shape[2] != self.style_dim:

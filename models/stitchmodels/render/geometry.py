@@ -95,7 +95,8 @@ class Mouth:
 @dataclass(frozen=True)
 class FaceGeometry:
     width: float
-    height: float
+    height: float      # half-height of the head above the cheek line; neck, shoulders, hair hang off it
+    chin: float        # distance from the cheek line to the chin: grows when the jaw drops
     jaw_taper: float
     yaw: float
     eyes: tuple
@@ -108,16 +109,17 @@ class FaceGeometry:
 
     def half_width_at(self, v):
         """Face half-width at height v: cheeks at the full width, narrowing towards the chin."""
-        t = clip(v / self.height, 0.0, 1.0)
+        t = clip(v / self.chin, 0.0, 1.0)
         return self.width * (1.0 - self.jaw_taper * t * t)
 
     def jaw_points(self) -> np.ndarray:
         """Landmarks 0-16 on the face outline, from the image-left ear past the chin to the right."""
         top = self.eyes[0].cy + 0.08
-        phi0 = np.arccos(clip(top / self.height, -1.0, 1.0))
+        radius = self.chin if top > 0 else self.height
+        phi0 = np.arccos(clip(top / radius, -1.0, 1.0))
         phi = np.concatenate([np.linspace(phi0, 0.0, 9), np.linspace(0.0, phi0, 9)[1:]])
         side = np.concatenate([-np.ones(9), np.ones(8)])
-        v = self.height * np.cos(phi)
+        v = np.where(phi < np.pi / 2, self.chin, self.height) * np.cos(phi)
         u = side * self.half_width_at(v) * np.sin(phi)
         return np.stack([u, v], axis=1)
 
@@ -165,7 +167,7 @@ def build_geometry(ident: Identity, state: FaceState) -> FaceGeometry:
         return float(clip(cos_y - 1.1 * u0 * sin_y, 0.5, 1.3))
 
     sag = smoothstep(0.3, 1.0, age)
-    opening = 0.2 * state.mouth_open + 0.045 * smile
+    opening = 0.2 * state.mouth_open + 0.065 * smile
     eyes, brows = [], []
     for side in (-1, 1):
         u0 = side * ident.eye_spacing
@@ -185,15 +187,16 @@ def build_geometry(ident: Identity, state: FaceState) -> FaceGeometry:
                 tip_u=shifted(0.0, 1.12), tip_v=ident.nose_tip_y,
                 half_w_top=0.06, half_w_base=ident.nose_width * cos_y, base_depth=0.09)
     mouth = Mouth(cx=shifted(0.0, 0.88), cy=ident.mouth_y,
-                  half_w=ident.mouth_width * (1.0 + 0.14 * smile) * cos_y,
-                  lift=0.085 * smile - 0.012 - 0.015 * sag,
+                  half_w=ident.mouth_width * (1.0 + 0.18 * smile) * cos_y,
+                  lift=0.1 * smile - 0.012 - 0.015 * sag,
                   open_up=0.3 * opening, open_low=0.7 * opening,
-                  lip_up=ident.lip_upper * (1.0 - 0.3 * sag) * (1.0 - 0.3 * smile),
+                  lip_up=ident.lip_upper * (1.0 - 0.3 * sag) * (1.0 - 0.15 * smile),
                   lip_low=ident.lip_lower * (1.0 - 0.3 * sag))
     return FaceGeometry(
         width=ident.face_width,
-        # the jaw drops when the mouth opens, and the chin widens (jowls) with age
-        height=ident.face_height + 0.7 * mouth.open_low,
-        jaw_taper=ident.jaw_taper * (1.0 - 0.35 * sag),
+        height=ident.face_height,
+        chin=ident.face_height + 0.7 * mouth.open_low,  # the jaw drops when the mouth opens
+
+        jaw_taper=ident.jaw_taper * (1.0 - 0.35 * sag),  # jowls: the chin widens with age
         yaw=yaw, eyes=tuple(eyes), brows=tuple(brows), nose=nose, mouth=mouth,
         hairline=ident.hairline - 0.12 * sag, age=age, smile=smile)

@@ -85,6 +85,13 @@ def draw_fringe(c: Canvas, pose: Pose, g: FaceGeometry, ident: Identity) -> None
     if win is None:
         return
     u, v = win.u, win.v
-    hairline = g.hairline + 0.9 * u * u + 0.025 * np.sin(30.0 * u)
+    # the hairline curves down to the temples but stays clear of the brows and cheeks
+    temple = g.eyes[0].cy - 0.1
+    limit = np.float32(temple)
+    for b in g.brows:
+        above_brow = b.cy - b.arch - b.thickness - 0.05
+        over_brow = clip((b.half_w + 0.12 - np.abs(u - b.cx)) / 0.08, 0.0, 1.0)
+        limit = np.minimum(limit, temple + over_brow * (above_brow - temple))
+    hairline = np.minimum(g.hairline + 0.9 * u * u, limit) + 0.025 * np.sin(30.0 * u)
     d = np.maximum(ellipse_sd(u, v - cv, rx, ry), v - hairline)
     c.paint(win, win.coverage(d), _strands(win, hair_colour(ident, g.age), cv - ry), HAIR)

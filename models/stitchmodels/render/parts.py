@@ -65,12 +65,13 @@ def draw_ears(c: Canvas, pose: Pose, g: FaceGeometry, ident: Identity, skin) -> 
 
 
 def draw_face(c: Canvas, pose: Pose, g: FaceGeometry, skin) -> None:
-    w, h = g.width, g.height
-    win = pose.window(c.size, -w - 0.05, -h - 0.05, w + 0.05, h + 0.05)
+    w = g.width
+    win = pose.window(c.size, -w - 0.05, -g.height - 0.05, w + 0.05, g.chin + 0.05)
     if win is None:
         return
     u, v = win.u, win.v
     a = g.half_width_at(v)
+    h = np.where(v > 0, np.float32(g.chin), np.float32(g.height))
     d = ellipse_sd(u, v, a, h)
     r2 = (u / a) ** 2 + (v / h) ** 2
     # soft light from the upper left, darker towards the outline
@@ -97,7 +98,7 @@ def draw_age_lines(c: Canvas, pose: Pose, g: FaceGeometry) -> None:
             for k in range(3):
                 lv = g.brows[0].cy - 0.14 - 0.1 * k - 0.04 * u * u
                 lines = np.maximum(lines, line_profile(v - lv, 0.012) * clip(1.0 - np.abs(u) / 0.5, 0, 1))
-            c.darken(win, 0.3 * strength * lines * (v > top))
+            c.darken(win, 0.4 * strength * lines * (v > top))
         for eye in g.eyes:
             ou = eye.cx + eye.side * (eye.half_w + 0.03)
             win = pose.window(c.size, ou - 0.12, eye.cy - 0.1, ou + 0.12, eye.cy + 0.1)
@@ -107,7 +108,7 @@ def draw_age_lines(c: Canvas, pose: Pose, g: FaceGeometry) -> None:
             lines = 0.0
             for slope in (-0.5, 0.0, 0.5):
                 lines = np.maximum(lines, line_profile(dv - slope * du, 0.01) * (du > 0) * (du < 0.1))
-            c.darken(win, 0.3 * strength * lines)
+            c.darken(win, 0.4 * strength * lines)
             win = pose.window(c.size, eye.cx - eye.half_w, eye.cy, eye.cx + eye.half_w, eye.cy + 0.14)
             if win is not None:
                 t = clip((win.u - eye.cx) / eye.half_w, -1.0, 1.0)

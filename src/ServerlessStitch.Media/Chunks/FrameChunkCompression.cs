@@ -1,0 +1,14 @@
+namespace ServerlessStitch.Media;
+
+/// <summary>How a chunk's pixels are stored. The numeric values are written in the chunk header and must not change.</summary>
+public enum FrameChunkCompression : byte
+{
+    /// <summary>Pixels as they are: fastest, largest.</summary>
+    None = 0,
+
+    /// <summary>Raw deflate at the fastest level (System.IO.Compression).</summary>
+    Deflate = 1,
+
+    /// <summary>Brotli at quality 1.</summary>
+    Brotli = 2,
+}

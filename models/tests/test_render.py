@@ -1,6 +1,10 @@
 """The procedural renderer: determinism, ground truth that agrees with the pixels, visible
 attribute edits, and smooth video motion."""
 import dataclasses
+import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -187,3 +191,27 @@ def test_render_rejects_bad_size_and_motion():
         render(ident, _neutral(), 8, 0)
     with pytest.raises(ValueError, match="motion"):
         render_video(ident, 3, 64, 25.0, "wild", 0)
+
+
+def test_make_samples_writes_videos_with_speech_audio_and_ground_truth(tmp_path):
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "samples", "make_samples.py")
+    subprocess.run([sys.executable, script, "--seed", "4", "--frames", "25", "--size", "96", "--fps", "25",
+                    "--out", str(tmp_path)], check=True, capture_output=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{n}.{ext}" for n in ("calm", "fast", "longhair") for ext in ("mp4", "landmarks.npy", "attributes.json"))
+    probe = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-count_frames", "-show_streams", "-of", "json", str(tmp_path / "calm.mp4")],
+        check=True, capture_output=True, text=True).stdout)["streams"]
+    video = next(s for s in probe if s["codec_type"] == "video")
+    assert (video["codec_name"], video["pix_fmt"], video["width"], video["r_frame_rate"]) == ("h264", "yuv420p", 96, "25/1")
+    assert int(video["nb_read_frames"]) == 25
+    assert any(s["codec_type"] == "audio" and s["codec_name"] == "aac" for s in probe)
+    landmarks = np.load(tmp_path / "calm.landmarks.npy")
+    assert landmarks.shape == (25, 68, 2) and landmarks.dtype == np.float32
+    # the voice is loud where the mouth is open: per-frame audio RMS follows mouth_open
+    pcm = subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(tmp_path / "calm.mp4"), "-f", "s16le",
+                          "-ac", "1", "-ar", "8000", "-"], check=True, capture_output=True).stdout
+    audio = np.frombuffer(pcm, np.int16).astype(float)[:25 * 320].reshape(25, 320)
+    rms = np.sqrt((audio ** 2).mean(axis=1))
+    mouth = json.loads((tmp_path / "calm.attributes.json").read_text())["mouth_open"]
+    assert np.corrcoef(rms, mouth)[0, 1] > 0.6

@@ -8,8 +8,8 @@ from .identity import FaceState, Identity
 
 # amplitude of each motion channel (translation as a fraction of the frame) and its frequency band (Hz)
 _MOTION = {
-    "calm": {"shift": 0.025, "roll": 0.04, "yaw": 0.08, "zoom": 0.03, "band": (0.08, 0.3), "scale": 0.19},
-    "fast": {"shift": 0.11, "roll": 0.22, "yaw": 0.28, "zoom": 0.1, "band": (0.4, 1.0), "scale": 0.17},
+    "calm": {"shift": 0.03, "roll": 0.05, "yaw": 0.1, "zoom": 0.03, "band": (0.15, 0.4), "scale": 0.19},
+    "fast": {"shift": 0.11, "roll": 0.22, "yaw": 0.28, "zoom": 0.1, "band": (0.6, 1.3), "scale": 0.17},
 }
 
 
@@ -47,7 +47,7 @@ def _smooth_signal(rng: np.random.Generator, times: np.ndarray, band) -> np.ndar
 
 def _blinks(rng: np.random.Generator, times: np.ndarray) -> np.ndarray:
     out = np.zeros_like(times)
-    t = rng.uniform(0.3, 2.0)
+    t = rng.uniform(0.3, 1.5)
     while t < times[-1] + 1.0:
         length = rng.uniform(0.15, 0.25)
         phase = np.clip((times - t) / length, 0.0, 1.0)

@@ -19,10 +19,11 @@ def _interp_matrix(n_out: int, n_in: int) -> np.ndarray:
 
 
 def _upsample(grid: np.ndarray, size: int) -> np.ndarray:
-    """[n,n,C] -> [size,size,C], separable bilinear (two small matrix products per channel)."""
-    m = _interp_matrix(size, grid.shape[0])
-    channels = m @ grid.astype(np.float32).transpose(2, 0, 1) @ m.T
-    return np.ascontiguousarray(channels.transpose(1, 2, 0))
+    """[n,n,C] -> [size,size,C], separable bilinear: rows by one matrix product, then columns."""
+    n, _, channels = grid.shape
+    m = _interp_matrix(size, n)
+    rows = (m @ grid.astype(np.float32).reshape(n, n * channels)).reshape(size, n, channels)
+    return np.matmul(m, rows)
 
 
 @lru_cache(maxsize=4)

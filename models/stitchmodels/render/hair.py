@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fields import clip, Canvas, Pose, ellipse_sd, smoothstep
+from .fields import Canvas, Pose, clip, ellipse_sd, smoothstep
 from .geometry import FaceGeometry
 from .identity import Identity
 from .parts import HAIR
@@ -26,6 +26,14 @@ def _skull(ident: Identity, g: FaceGeometry):
     rx = g.width * (1.02 if ident.hair_style == "buzz" else 1.08) * volume
     ry = (g.height + 0.2) * volume - 0.3
     return -0.3, rx, ry
+
+
+def _skull_sd(ident: Identity, u, v, cv: float, rx: float, ry: float):
+    """Distance to the hair mass around the skull, with curls bumping its outline."""
+    d = ellipse_sd(u, v - cv, rx, ry)
+    if ident.hair_curl > 0.0:
+        d = d + ident.hair_curl * np.sin(np.arctan2(u, cv - v) * 23.0 + 1.3)
+    return d
 
 
 def _strands(win, base: np.ndarray, v_top: float) -> np.ndarray:
@@ -51,7 +59,7 @@ def draw_back_hair(c: Canvas, pose: Pose, g: FaceGeometry, ident: Identity) -> N
     u, v = win.u, win.v
     if ident.hair_style == "bob":
         rx = rx * 1.08
-    d = ellipse_sd(u, v - cv, rx, ry)
+    d = _skull_sd(ident, u, v, cv, rx, ry)
     wavy_bottom = bottom + 0.05 * np.sin(11.0 * u)
     d = np.maximum(d, v - wavy_bottom)
     if long:  # the curtain widens as it falls
@@ -93,5 +101,5 @@ def draw_fringe(c: Canvas, pose: Pose, g: FaceGeometry, ident: Identity) -> None
         over_brow = clip((b.half_w + 0.12 - np.abs(u - b.cx)) / 0.08, 0.0, 1.0)
         limit = np.minimum(limit, temple + over_brow * (above_brow - temple))
     hairline = np.minimum(g.hairline + 0.9 * u * u, limit) + 0.025 * np.sin(30.0 * u)
-    d = np.maximum(ellipse_sd(u, v - cv, rx, ry), v - hairline)
+    d = np.maximum(_skull_sd(ident, u, v, cv, rx, ry), v - hairline)
     c.paint(win, win.coverage(d), _strands(win, hair_colour(ident, g.age), cv - ry), HAIR)

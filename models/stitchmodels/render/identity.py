@@ -59,6 +59,7 @@ class Identity:
     shirt_colour: tuple
     collar: str            # "round" or "v"
     age: float             # in [0,1]
+    hair_curl: float = 0.0  # bumpiness of the hair outline (canonical units)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def sample_identity(rng: np.random.Generator) -> Identity:
         shirt_colour=tuple(float(x) for x in rng.uniform(0.08, 0.9, 3)),
         collar="v" if rng.random() < 0.4 else "round",
         age=float(rng.uniform(0.0, 1.0)),
+        hair_curl=float(rng.uniform(0.0, 0.05)),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fields import clip, Canvas, Pose, ellipse_sd, line_profile, rounded_box_sd, smoothstep
+from .fields import Canvas, Pose, clip, ellipse_sd, line_profile, rounded_box_sd, smoothstep
 from .geometry import FaceGeometry
 from .identity import Identity
 

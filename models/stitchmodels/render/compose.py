@@ -43,6 +43,10 @@ def _aged_skin(ident: Identity, age: float) -> np.ndarray:
 
 
 def render(ident: Identity, state: FaceState, size: int, background_seed: int) -> RenderOutput:
+    """One size x size frame of `ident` in `state` over the background of `background_seed`.
+
+    Raises ValueError naming the field when the size or a state value is out of range.
+    """
     _check(ident, state, size)
     g = build_geometry(ident, state)
     pose = Pose(state.cx, state.cy, state.scale, state.roll)

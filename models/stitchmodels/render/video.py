@@ -56,7 +56,7 @@ def _blinks(rng: np.random.Generator, times: np.ndarray) -> np.ndarray:
     return out
 
 
-def video_states(num_frames: int, size: int, fps: float, motion: str, seed: int, age=None) -> list:
+def video_states(num_frames: int, size: int, fps: float, motion: str, seed: int) -> list[FaceState]:
     """The FaceState of every frame (public so callers can edit them before rendering)."""
     if motion not in _MOTION:
         raise ValueError(f"motion must be one of {sorted(_MOTION)}, got {motion!r}")
@@ -79,7 +79,7 @@ def video_states(num_frames: int, size: int, fps: float, motion: str, seed: int,
             roll=float(cfg["roll"] * sig["roll"][i]),
             yaw=float(cfg["yaw"] * sig["yaw"][i]),
             smile=float(smile[i]), mouth_open=float(mouth[i]), blink=float(blink[i]),
-            age=age, gaze=(float(gaze_x[i]), 0.0)))
+            gaze=(float(gaze_x[i]), 0.0)))
     return states
 
 

@@ -64,7 +64,9 @@ def warp_quad(image: np.ndarray, quad: np.ndarray, size: int, mode: str = "bilin
         raise ValueError(f"quad must be [4, 2], got {quad.shape}")
     src = image
     side = max(np.hypot(*(quad[3] - quad[0])), np.hypot(*(quad[1] - quad[0])))
-    shrink = int(np.floor(side / size * 0.5))
+    # Box-shrink first whenever the quad is at least twice the output, so bilinear sampling
+    # never skips source pixels (FFHQ only shrinks beyond 4x; our crops are small).
+    shrink = int(np.floor(side / size))
     if mode == "bilinear" and shrink > 1:
         src = _shrink(image, shrink)
         quad = (quad + 0.5) / shrink - 0.5

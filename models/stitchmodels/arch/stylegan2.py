@@ -68,11 +68,26 @@ def make_kernel(k) -> Tensor:
     return k / k.sum()
 
 
-def zero_insert_pad(x: Tensor, pad: int) -> Tensor:
-    """Stride-2 zero insertion (size 2H-1) padded by ``pad`` zeros on every side."""
-    n, c, h, w = x.shape
-    x = F.pad(x.reshape(n, c, h, 1, w, 1), [0, 1, 0, 0, 0, 1]).reshape(n, c, 2 * h, 2 * w)
-    return F.pad(x, [pad, pad - 1, pad, pad - 1])
+def transposed_conv3x3_stride2(x: Tensor, weight: Tensor) -> Tensor:
+    """``conv_transpose2d(x, weight.transpose(0, 1), stride=2)`` for a 3x3 ``weight`` [out, in, 3, 3].
+
+    Computed as four sub-pixel convolutions (one per output phase), which oneDNN runs fast,
+    instead of PyTorch's slow CPU transposed convolution. The result is [N, out, 2H+2, 2W+2]:
+    the exact 2H+1 x 2W+1 output plus one trailing row and column of zeros.
+    """
+    n, _, h, w = x.shape
+    rows2 = weight[:, :, [2, 0]]                      # even output rows: taps 2 and 0
+    even_even = F.conv2d(F.pad(x, [1, 1, 1, 1]), rows2[:, :, :, [2, 0]])            # [H+1, W+1]
+    even_odd = F.conv2d(F.pad(x, [0, 0, 1, 1]), rows2[:, :, :, 1:2])               # [H+1, W]
+    odd_even = F.conv2d(F.pad(x, [1, 1, 0, 0]), weight[:, :, 1:2][:, :, :, [2, 0]])  # [H, W+1]
+    odd_odd = F.conv2d(x, weight[:, :, 1:2, 1:2])                                  # [H, W]
+    even_odd = F.pad(even_odd, [0, 1, 0, 0])
+    odd_even = F.pad(odd_even, [0, 0, 0, 1])
+    odd_odd = F.pad(odd_odd, [0, 1, 0, 1])
+    even = torch.stack([even_even, even_odd], dim=-1)   # [N, C, H+1, W+1, 2]
+    odd = torch.stack([odd_even, odd_odd], dim=-1)
+    out = torch.stack([even, odd], dim=3)               # [N, C, H+1, 2, W+1, 2]
+    return out.reshape(n, weight.shape[0], 2 * h + 2, 2 * w + 2)
 
 
 def upfirdn2d(x: Tensor, kernel: Tensor, up: int, pad0: int, pad1: int) -> Tensor:
@@ -152,6 +167,9 @@ class Upsample(nn.Module):
 
 
 class ModulatedConv2d(nn.Module):
+    # Constants, so TorchScript compiles only the branch a given layer uses.
+    __constants__ = ["upsample", "demodulate"]
+
     def __init__(self, in_channel: int, out_channel: int, kernel_size: int, style_dim: int,
                  demodulate: bool = True, upsample: bool = False, blur_kernel=(1, 3, 3, 1)):
         super().__init__()
@@ -161,6 +179,8 @@ class ModulatedConv2d(nn.Module):
         self.upsample = upsample
         self.demodulate = demodulate
         if upsample:
+            if kernel_size != 3:
+                raise ValueError("upsampling modulated convolutions are 3x3 in StyleGAN2")
             factor = 2
             p = (len(blur_kernel) - factor) - (kernel_size - 1)
             self.blur = Blur(blur_kernel, (p + 1) // 2 + factor - 1, p // 2 + 1, upsample_factor=factor)
@@ -178,10 +198,9 @@ class ModulatedConv2d(nn.Module):
         # Scaling the input by s equals convolving with per-sample weights w * s.
         x = x * s.view(batch, self.in_channel, 1, 1)
         if self.upsample:
-            # conv_transpose2d(stride 2) written as zero insertion + ordinary convolution with the
-            # flipped kernel: identical output, but it runs on oneDNN instead of the slow CPU path.
-            x = F.conv2d(zero_insert_pad(x, self.kernel_size - 1), torch.flip(weight, [2, 3]))
-            x = self.blur(x)
+            # The transposed conv's extra zero row/column stands in for one row of the blur's padding.
+            x = transposed_conv3x3_stride2(x, weight)
+            x = upfirdn2d(x, self.blur.kernel, 1, self.blur.pad0, self.blur.pad1 - 1)
         else:
             x = F.conv2d(x, weight, padding=self.padding)
         if self.demodulate:

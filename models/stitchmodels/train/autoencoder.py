@@ -1,0 +1,121 @@
+"""Joint training of the demo generator (StyleGAN2 architecture) and e4e encoder as an autoencoder.
+
+No GAN: the encoder maps a crop to W+, the generator reconstructs it, and both learn from
+L1 + MSE + a perceptual term. Small Gaussian noise on the codes keeps the generator well
+behaved around the encoded codes, which latent edits and PTI's locality regulariser rely on.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..arch.e4e import E4EConfig, E4EInference, Encoder4Editing
+from ..arch.stylegan2 import Generator, StyleGAN2Config
+from .crops import CropSet
+
+
+def demo_generator_config(size: int = 64) -> StyleGAN2Config:
+    channels = {4: 128, 8: 128, 16: 96, 32: 64, 64: 32, 128: 16, 256: 8}
+    return StyleGAN2Config(size=size, style_dim=128, n_mlp=2,
+                           channels={k: v for k, v in channels.items() if k <= size})
+
+
+def demo_encoder_config(n_styles: int = 12, input_resolution: int = 64) -> E4EConfig:
+    # Like the public e4e (256 input for a 1024 generator), the encoder sees a downscaled crop.
+    return E4EConfig(stages=((16, 32, 1), (32, 48, 1), (48, 64, 2), (64, 96, 1)), stem_channels=16,
+                     style_dim=128, n_styles=n_styles, input_resolution=input_resolution, se_reduction=8)
+
+
+@dataclass
+class AutoencoderOptions:
+    steps: int = 1500
+    batch: int = 16
+    lr_generator: float = 2e-3
+    lr_encoder: float = 1e-3
+    perceptual_weight: float = 0.5
+    delta_weight: float = 1e-3      # e4e delta regulariser: keeps W+ near one shared base code
+    code_noise: float = 0.05
+    log_every: int = 50
+
+
+def psnr(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Per-image PSNR in dB for images in [-1, 1] (peak-to-peak 2)."""
+    mse = ((a.clamp(-1, 1) - b) ** 2).flatten(1).mean(1)
+    return 10.0 * torch.log10(4.0 / mse.clamp_min(1e-10))
+
+
+def train_autoencoder(data: CropSet, options: AutoencoderOptions, seed: int,
+                      perceptual: Optional[Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = None,
+                      log=print):
+    """Returns (generator, encoder) trained on ``data``; both in eval mode."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    size = data.crops.shape[1]
+    generator = Generator(demo_generator_config(size))
+    config = demo_encoder_config(generator.n_latent)
+    encoder = E4EInference(Encoder4Editing(config), torch.zeros(generator.n_latent, config.style_dim),
+                           config.input_resolution)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=options.lr_generator, betas=(0.0, 0.99))
+    opt_e = torch.optim.Adam(encoder.parameters(), lr=options.lr_encoder, betas=(0.9, 0.99))
+    generator.train()
+    encoder.train()
+    start = time.time()
+    for step in range(options.steps):
+        # Cosine decay of both learning rates for a clean end point.
+        scale = 0.5 * (1.0 + math.cos(math.pi * step / options.steps))
+        for opt, lr in ((opt_g, options.lr_generator), (opt_e, options.lr_encoder)):
+            for group in opt.param_groups:
+                group["lr"] = lr * (0.05 + 0.95 * scale)
+        index = rng.integers(0, len(data), options.batch)
+        x = data.images(index)
+        if rng.random() < 0.5:
+            x = torch.flip(x, [3])
+        codes = encoder(x)
+        noisy = codes + options.code_noise * torch.randn_like(codes)
+        y = generator(noisy)
+        l1 = (y - x).abs().mean()
+        mse = ((y - x) ** 2).mean()
+        loss = l1 + mse + options.delta_weight * ((codes[:, 1:] - codes[:, :1]) ** 2).mean()
+        if perceptual is not None and options.perceptual_weight > 0:
+            loss = loss + options.perceptual_weight * perceptual(y, x).mean()
+        opt_g.zero_grad(set_to_none=True)
+        opt_e.zero_grad(set_to_none=True)
+        loss.backward()
+        opt_g.step()
+        opt_e.step()
+        if step % options.log_every == 0 or step == options.steps - 1:
+            with torch.no_grad():
+                p = psnr(y, x).mean().item()
+            log(f"autoencoder step {step}/{options.steps} loss {loss.item():.4f} l1 {l1.item():.4f} "
+                f"psnr {p:.2f} dB ({time.time() - start:.0f} s)")
+    return generator.eval(), encoder.eval()
+
+
+@torch.no_grad()
+def encode_all(encoder: torch.nn.Module, data: CropSet, batch: int = 64) -> torch.Tensor:
+    """W+ codes [N, L, D] of every crop."""
+    out = [encoder(data.images(slice(i, i + batch))) for i in range(0, len(data), batch)]
+    return torch.cat(out)
+
+
+def finish_encoder(model: E4EInference, latent_avg: torch.Tensor) -> E4EInference:
+    """Moves the average code out of the style heads into ``latent_avg``; outputs are unchanged.
+
+    The exported e4e contract adds the average latent inside ``forward``, like the public e4e.
+    """
+    encoder = model.encoder
+    avg = latent_avg.reshape(encoder.n_styles, -1)
+    with torch.no_grad():
+        model.latent_avg.add_(avg)
+        # w_0 = style_0(c); w_i = w_0 + style_i(f): subtract avg_0 from head 0, (avg_i - avg_0) from head i.
+        encoder.styles[0].linear.bias -= avg[0] / encoder.styles[0].linear.lr_mul
+        for i in range(1, encoder.n_styles):
+            encoder.styles[i].linear.bias -= (avg[i] - avg[0]) / encoder.styles[i].linear.lr_mul
+    return model.eval()

@@ -128,7 +128,7 @@ internal sealed record StreamHeader(JsonElement? Video, TimeSpan Duration, doubl
                         stream.GetString("codec_name") ?? "unknown",
                         stream.GetIntOrNull("sample_rate") ?? 0,
                         stream.GetIntOrNull("channels") ?? 0,
-                        stream.GetDoubleOrNull("duration") is { } audioSeconds ? TimeSpan.FromSeconds(audioSeconds) : null));
+                        StreamDuration(stream)));
                 }
             }
         }
@@ -138,6 +138,21 @@ internal sealed record StreamHeader(JsonElement? Video, TimeSpan Duration, doubl
             ?? video?.GetDoubleOrNull("duration") ?? 0;
         var start = format.ValueKind == JsonValueKind.Object ? format.GetDoubleOrNull("start_time") : null;
         return new StreamHeader(video, TimeSpan.FromSeconds(seconds), start, audio);
+    }
+
+    /// <summary>The stream's duration, or Matroska's DURATION tag ("00:00:01.200000000") where the stream has none.</summary>
+    private static TimeSpan? StreamDuration(JsonElement stream)
+    {
+        if (stream.GetDoubleOrNull("duration") is { } seconds)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        var tag = stream.TryGetProperty("tags", out var tags) ? tags.GetString("DURATION") : null;
+        // TimeSpan parses at most seven fractional digits; Matroska writes nine.
+        var dot = tag?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        var trimmed = dot >= 0 && tag!.Length > dot + 8 ? tag[..(dot + 8)] : tag;
+        return TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out var duration) ? duration : null;
     }
 
     /// <summary>

@@ -98,7 +98,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
         await WaitUntilListeningAsync(process, cancellationToken);
     }
 
-    /// <summary>Kills Azurite at once (as a crash would) and waits for it to exit.</summary>
+    /// <summary>
+    /// Stops Azurite as its Ctrl+C does (SIGTERM: it closes its listeners and saves its database, so what was
+    /// committed survives a restart), killing it if it has not exited within a few seconds.
+    /// </summary>
     public async Task StopAsync()
     {
         Process? process = Interlocked.Exchange(ref _process, null);
@@ -111,10 +114,22 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             if (!process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
-            }
+                using (Process? kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                {
+                    await kill!.WaitForExitAsync();
+                }
 
-            await process.WaitForExitAsync();
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                try
+                {
+                    await process.WaitForExitAsync(grace.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync();
+                }
+            }
         }
     }
 

@@ -11,11 +11,11 @@ public static partial class torch
     public static Tensor tensor(ReadOnlySpan<byte> data, ReadOnlySpan<long> dimensions, Device? device = null, bool requires_grad = false) =>
         FromSpan(data, dimensions, device, requires_grad);
 
+    public static Tensor tensor(ReadOnlySpan<double> data, ReadOnlySpan<long> dimensions, Device? device = null, bool requires_grad = false) =>
+        FromSpan(data, dimensions, device, requires_grad);
+
     public static Tensor tensor(ReadOnlySpan<long> data, ReadOnlySpan<long> dimensions, Device? device = null) =>
         FromSpan(data, dimensions, device, requires_grad: false);
-
-    public static Tensor tensor(float[] data, long[] dimensions, Device? device = null, bool requires_grad = false) =>
-        FromSpan<float>(data, dimensions, device, requires_grad);
 
     /// <summary>A one-dimensional tensor holding a copy of <paramref name="data"/>.</summary>
     public static Tensor tensor(float[] data, Device? device = null, bool requires_grad = false)

@@ -180,7 +180,23 @@ int sst_module_is_training(sst_module module) {
 }
 
 sst_module sst_module_deepcopy(sst_module module) {
-  return guarded<sst_module>(nullptr, [&] { return own(module_of(module).deepcopy()); });
+  return guarded<sst_module>(nullptr, [&] {
+    const auto& source = module_of(module);
+    // deepcopy clones every tensor; with grad mode on, the clones would be non-leaf outputs of CloneBackward
+    // instead of parameters an optimizer can own. Copy without recording, then restore requires_grad.
+    Module copy;
+    {
+      at::NoGradGuard no_grad;
+      copy = source.deepcopy();
+    }
+    const auto originals = source.named_parameters(true);
+    const auto copies = copy.named_parameters(true);
+    auto original = originals.begin();
+    for (auto clone = copies.begin(); clone != copies.end() && original != originals.end(); ++clone, ++original) {
+      (*clone).value.requires_grad_((*original).value.requires_grad());
+    }
+    return own(std::move(copy));
+  });
 }
 
 int sst_module_to(sst_module module, int device_type, int device_index) {

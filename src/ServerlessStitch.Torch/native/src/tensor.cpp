@@ -78,14 +78,18 @@ sst_tensor sst_tensor_create(int kind, const int64_t* shape, int ndim, int dtype
                              double value, int requires_grad) {
   return guarded<sst_tensor>(nullptr, [&] {
     const auto dims = sst::dims_of(shape, ndim);
-    const auto options = options_of(dtype, device_type, device_index).requires_grad(requires_grad != 0);
+    const auto options = options_of(dtype, device_type, device_index);
+    at::Tensor tensor;
     switch (static_cast<sst::Create>(kind)) {
-      case sst::Create::Zeros: return wrap(at::zeros(dims, options));
-      case sst::Create::Ones: return wrap(at::ones(dims, options));
-      case sst::Create::Full: return wrap(at::full(dims, value, options));
-      case sst::Create::Empty: return wrap(at::empty(dims, options));
+      case sst::Create::Zeros: tensor = at::zeros(dims, options); break;
+      case sst::Create::Ones: tensor = at::ones(dims, options); break;
+      case sst::Create::Full: tensor = at::full(dims, value, options); break;
+      case sst::Create::Empty: tensor = at::empty(dims, options); break;
+      default: throw std::invalid_argument("unknown creation kind " + std::to_string(kind));
     }
-    throw std::invalid_argument("unknown creation kind " + std::to_string(kind));
+    // at:: factories ignore TensorOptions::requires_grad (only torch:: ones honour it), so set it on the result.
+    if (requires_grad != 0) tensor.requires_grad_(true);
+    return wrap(std::move(tensor));
   });
 }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Xml.Linq;
+using ServerlessStitch.Storage.Testing;
 
 namespace ServerlessStitch.Storage.Tests;
 

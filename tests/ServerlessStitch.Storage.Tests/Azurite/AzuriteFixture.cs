@@ -1,3 +1,5 @@
+using ServerlessStitch.Storage.Testing;
+
 namespace ServerlessStitch.Storage.Tests;
 
 /// <summary>One Azurite for every test in the "Azurite" collection: started once, stopped at the end.</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ServerlessStitch.Storage.Tests;
+namespace ServerlessStitch.Storage.Testing;
 
 /// <summary>
 /// A real Azurite (blob, queue and table) started from the project-local install in tools/azurite on 127.0.0.1,

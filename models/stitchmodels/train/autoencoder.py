@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable
 
 import numpy as np
 import torch
@@ -29,20 +29,38 @@ def demo_generator_config(size: int = 64) -> StyleGAN2Config:
 
 def demo_encoder_config(n_styles: int = 12, input_resolution: int = 64) -> E4EConfig:
     # Like the public e4e (256 input for a 1024 generator), the encoder sees a downscaled crop.
-    return E4EConfig(stages=((16, 32, 1), (32, 48, 1), (48, 64, 2), (64, 96, 1)), stem_channels=16,
+    return E4EConfig(stages=((8, 16, 1), (16, 32, 1), (32, 64, 1), (64, 64, 1)), stem_channels=8,
                      style_dim=128, n_styles=n_styles, input_resolution=input_resolution, se_reduction=8)
 
 
 @dataclass
 class AutoencoderOptions:
-    steps: int = 1500
-    batch: int = 16
+    steps: int = 1100
+    batch: int = 12
     lr_generator: float = 2e-3
     lr_encoder: float = 1e-3
-    perceptual_weight: float = 0.5
-    delta_weight: float = 1e-3      # e4e delta regulariser: keeps W+ near one shared base code
-    code_noise: float = 0.05
+    perceptual_weight: float = 0.2
+    delta_weight: float = 1e-2      # e4e delta regulariser: keeps W+ near one shared base code
+    code_noise: float = 0.1
     log_every: int = 50
+
+
+def laplacian_pyramid_loss(a: torch.Tensor, b: torch.Tensor, levels: int = 4) -> torch.Tensor:
+    """Perceptual term: L1 between Laplacian pyramids, each level weighted 2^level (the "Lap1"
+    loss of Bojanowski et al., GLO, 2018). It rewards edges and detail that plain L1/MSE blur
+    away, and needs no pretrained network, so it can train alongside the perception models.
+    Returns a per-image loss [N]."""
+    total = a.new_zeros(a.shape[0])
+    for level in range(levels):
+        if a.shape[-1] < 4:
+            break
+        a_down = F.avg_pool2d(a, 2)
+        b_down = F.avg_pool2d(b, 2)
+        a_band = a - F.interpolate(a_down, scale_factor=2.0, mode="bilinear", align_corners=False)
+        b_band = b - F.interpolate(b_down, scale_factor=2.0, mode="bilinear", align_corners=False)
+        total = total + (2.0 ** level) * (a_band - b_band).abs().flatten(1).mean(1)
+        a, b = a_down, b_down
+    return total + (2.0 ** levels) * (a - b).abs().flatten(1).mean(1)
 
 
 def psnr(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -52,7 +70,7 @@ def psnr(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def train_autoencoder(data: CropSet, options: AutoencoderOptions, seed: int,
-                      perceptual: Optional[Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = None,
+                      perceptual: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = laplacian_pyramid_loss,
                       log=print):
     """Returns (generator, encoder) trained on ``data``; both in eval mode."""
     torch.manual_seed(seed)
@@ -78,13 +96,14 @@ def train_autoencoder(data: CropSet, options: AutoencoderOptions, seed: int,
         if rng.random() < 0.5:
             x = torch.flip(x, [3])
         codes = encoder(x)
-        noisy = codes + options.code_noise * torch.randn_like(codes)
+        # Noise relative to the codes' spread, so the scale the encoder picks does not matter.
+        spread = codes.detach().flatten(0, 1).std(0)
+        noisy = codes + options.code_noise * spread * torch.randn_like(codes)
         y = generator(noisy)
         l1 = (y - x).abs().mean()
         mse = ((y - x) ** 2).mean()
-        loss = l1 + mse + options.delta_weight * ((codes[:, 1:] - codes[:, :1]) ** 2).mean()
-        if perceptual is not None and options.perceptual_weight > 0:
-            loss = loss + options.perceptual_weight * perceptual(y, x).mean()
+        deltas = ((codes[:, 1:] - codes[:, :1]) ** 2).mean() / (spread ** 2).mean()
+        loss = l1 + mse + options.delta_weight * deltas + options.perceptual_weight * perceptual(y, x).mean()
         opt_g.zero_grad(set_to_none=True)
         opt_e.zero_grad(set_to_none=True)
         loss.backward()

@@ -132,3 +132,33 @@ def test_manifest_detects_tampered_file(tmp_path):
     model.unlink()
     with pytest.raises(manifest.ManifestError, match="missing"):
         manifest.verify(str(man), "models", "generator")
+
+
+def test_generator_and_encoder_from_one_e4e_checkpoint(tmp_path):
+    """An e4e checkpoint carries its generator as decoder.* (rosinality layout) with latent_avg [L, D]."""
+    torch.manual_seed(4)
+    g_config = StyleGAN2Config(size=32, style_dim=16, n_mlp=2, channels={4: 16, 8: 16, 16: 8, 32: 8})
+    g = Generator(g_config)
+    from stitchmodels.arch.e4e import E4EConfig
+    e_config = E4EConfig(stages=((8, 8, 2), (8, 16, 1), (16, 24, 2), (24, 32, 1)), stem_channels=8, style_dim=16,
+                         n_styles=8, input_resolution=64, se_reduction=4)
+    enc = Encoder4Editing(e_config).eval()
+    latent_avg = torch.randn(16).repeat(8, 1)
+    state = {f"encoder.{k}": v for k, v in enc.state_dict().items()}
+    state.update({f"decoder.{k}": v for k, v in g.state_dict().items() if k != "latent_avg"})
+    ckpt = tmp_path / "e4e_small.pt"
+    torch.save({"state_dict": state, "latent_avg": latent_avg}, ckpt)
+    man = tmp_path / "manifest.json"
+    assert convert.main(["stylegan2", str(ckpt), str(tmp_path / "g.pt"), "--manifest", str(man),
+                         "--key", "state_dict", "--prefix", "decoder."]) == 0
+    assert convert.main(["e4e", str(ckpt), str(tmp_path / "e.pt"), "--manifest", str(man),
+                         "--input-resolution", "64"]) == 0
+    gen, encoder = torch.jit.load(str(tmp_path / "g.pt")), torch.jit.load(str(tmp_path / "e.pt"))
+    torch.testing.assert_close(gen.mean_latent(), latent_avg[:1])
+    x = torch.rand(2, 3, 64, 64) * 2 - 1
+    with torch.no_grad():
+        codes = encoder(x)
+        torch.testing.assert_close(codes, enc(x) + latent_avg)
+        assert gen(codes).shape == (2, 3, 32, 32)
+    entries = json.loads(man.read_text())["models"]
+    assert entries["generator"]["latent_layers"] == entries["encoder"]["latent_layers"] == 8

@@ -18,7 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def infer_config(state: Dict[str, torch.Tensor], input_resolution: int) -> E4EConfig:
-    """Stages are the runs of body units between channel changes / stride-2 units."""
+    """Stages are the runs of body units between channel changes. Strides leave no trace in a
+    state dict, so every stage after the first must change the channel count (true of IR-SE50
+    and IR-SE100, the e4e/pSp backbones)."""
     units = sorted({int(m.group(1)) for k in state if (m := re.match(r"body\.(\d+)\.", k))})
     if not units or "input_layer.0.weight" not in state:
         raise CheckpointMismatch("not an e4e encoder state dict (no input_layer / body.* keys)")
@@ -27,9 +29,7 @@ def infer_config(state: Dict[str, torch.Tensor], input_resolution: int) -> E4ECo
         w = state[f"body.{u}.res_layer.1.weight"]
         depth, in_channel = w.shape[0], w.shape[1]
         projects = f"body.{u}.shortcut_layer.0.weight" in state
-        # A new stage starts where the unit changes channels; IR-SE stages also begin with a
-        # stride-2 identity unit (64 -> 64), which only the first stage has in practice.
-        if not stages or projects or u == 0:
+        if not stages or projects:
             stages.append([in_channel, depth, 1])
         else:
             stages[-1][2] += 1

@@ -15,6 +15,9 @@ from .checkpoints import CheckpointMismatch, load_exact
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key", default="g_ema", help="checkpoint entry holding the generator (g_ema, or g)")
+    parser.add_argument("--prefix", default="",
+                        help="key prefix to strip and select, e.g. 'decoder.' with --key state_dict to take the "
+                             "generator out of an e4e/pSp checkpoint")
     parser.add_argument("--lr-mlp", type=float, default=0.01,
                         help="mapping network learning-rate multiplier the checkpoint was trained with")
     parser.add_argument("--mean-samples", type=int, default=10000,
@@ -49,7 +52,8 @@ def build_generator(state: Dict[str, torch.Tensor], latent_avg, source: str, lr_
             generator.load_state_dict({**generator.state_dict(), **state}, strict=True)
             latent_avg = generator.mapping(torch.randn(mean_samples, config.style_dim,
                                                        generator=torch.Generator().manual_seed(0))).mean(0)
-        state["latent_avg"] = torch.as_tensor(latent_avg).float().reshape(-1)[: config.style_dim]
+        # e4e/pSp store latent_avg repeated per W+ layer ([18, 512]); rosinality stores [512].
+        state["latent_avg"] = torch.as_tensor(latent_avg).float().reshape(-1, config.style_dim).mean(0)
     load_exact(generator, state, source)
     return generator
 
@@ -64,7 +68,9 @@ def convert(args: argparse.Namespace) -> dict:
     if not isinstance(ckpt, dict) or args.key not in ckpt:
         found = sorted(ckpt)[:10] if isinstance(ckpt, dict) else type(ckpt).__name__
         raise CheckpointMismatch(f"{args.checkpoint}: no '{args.key}' entry (found {found})")
-    generator = build_generator(ckpt[args.key], ckpt.get("latent_avg"), args.checkpoint,
-                                args.lr_mlp, args.mean_samples)
+    state = ckpt[args.key]
+    if args.prefix:
+        state = {k[len(args.prefix):]: v for k, v in state.items() if k.startswith(args.prefix)}
+    generator = build_generator(state, ckpt.get("latent_avg"), args.checkpoint, args.lr_mlp, args.mean_samples)
     script_generator(generator).save(args.output)
     return entry_for(generator)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
 
 namespace ServerlessStitch.Storage;
 
@@ -25,6 +26,28 @@ public static class BlobStoreExtensions
             using var buffer = new MemoryStream();
             await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             return buffer.ToArray();
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> as a JSON blob (content type application/json). Cancelling abandons the write.</summary>
+    public static Task<BlobProperties> WriteJsonAsync<T>(this IBlobStore store, string container, string name, T value, JsonSerializerOptions? json = null, BlobCondition? condition = null, CancellationToken cancellationToken = default)
+    {
+        byte[] utf8 = JsonSerializer.SerializeToUtf8Bytes(value, json);
+        var options = new BlobWriteOptions { ContentType = "application/json", Condition = condition ?? BlobCondition.None };
+        return store.WriteBytesAsync(container, name, utf8, options, cancellationToken);
+    }
+
+    /// <summary>Reads a JSON blob; a blob that is not valid JSON for <typeparamref name="T"/> throws <see cref="JsonException"/> naming the blob.</summary>
+    public static async Task<T> ReadJsonAsync<T>(this IBlobStore store, string container, string name, JsonSerializerOptions? json = null, CancellationToken cancellationToken = default)
+    {
+        byte[] utf8 = await store.ReadBytesAsync(container, name, null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize<T>(utf8, json) ?? throw new JsonException("The document is JSON null.");
+        }
+        catch (JsonException e)
+        {
+            throw new JsonException($"Blob '{name}' in container '{container}' is not a valid {typeof(T).Name}: {e.Message}", e);
         }
     }
 }

@@ -16,6 +16,32 @@ public abstract class BlobStoreContractTests : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
+    private sealed record JobRequest(string Edit, double Step, int[] Frames);
+
+    [Fact]
+    public async Task WriteJson_ThenReadJson_RoundTripsTheRecord()
+    {
+        var request = new JobRequest("+smile", 1.5, [0, 1, 2]);
+
+        BlobProperties written = await Store.WriteJsonAsync(Container, "job1/job.json", request, condition: BlobCondition.IfNoneExists);
+        JobRequest read = await Store.ReadJsonAsync<JobRequest>(Container, "job1/job.json");
+
+        Assert.Equal("application/json", written.ContentType);
+        Assert.Equal(request.Edit, read.Edit);
+        Assert.Equal(request.Step, read.Step);
+        Assert.Equal(request.Frames, read.Frames);
+    }
+
+    [Fact]
+    public async Task ReadJson_NotJson_ThrowsJsonExceptionNamingTheBlob()
+    {
+        await Store.WriteBytesAsync(Container, "job1/video.json", "not json at all"u8.ToArray());
+
+        var error = await Assert.ThrowsAsync<System.Text.Json.JsonException>(() => Store.ReadJsonAsync<JobRequest>(Container, "job1/video.json"));
+
+        Assert.Contains("job1/video.json", error.Message, StringComparison.Ordinal);
+    }
+
     protected static byte[] RandomBytes(int length, int seed)
     {
         var bytes = new byte[length];

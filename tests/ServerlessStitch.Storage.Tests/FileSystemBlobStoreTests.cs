@@ -104,4 +104,20 @@ public sealed class FileSystemBlobStoreTests : IAsyncLifetime, IDisposable
             Assert.True(etags.Add((await _store.WriteBytesAsync("jobs", "job1/state", new[] { (byte)i })).ETag));
         }
     }
+
+    [Fact]
+    public void Constructor_StagingFilesOlderThanADay_AreRemovedAndFreshOnesKept()
+    {
+        string staging = Path.Combine(_root.FullName, ".staging");
+        string abandoned = Path.Combine(staging, "abandoned.tmp");
+        string live = Path.Combine(staging, "live.tmp");
+        File.WriteAllBytes(abandoned, new byte[10]);
+        File.WriteAllBytes(live, new byte[10]);
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddDays(-2));
+
+        _ = new FileSystemBlobStore(_root.FullName);
+
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(live));
+    }
 }

@@ -12,6 +12,7 @@ namespace ServerlessStitch.Storage;
 public sealed class FileSystemBlobStore : IBlobStore
 {
     private const int CopyBufferSize = 1 << 20;
+    private static readonly TimeSpan StagingFileLifetime = TimeSpan.FromDays(1);
 
     private readonly string _root;
 
@@ -22,6 +23,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         _root = Path.GetFullPath(rootPath);
         Directory.CreateDirectory(StagingFolder);
         Directory.CreateDirectory(LockFolder);
+        RemoveAbandonedStagingFiles();
     }
 
     public string Location => _root;
@@ -193,6 +195,22 @@ public sealed class FileSystemBlobStore : IBlobStore
         File.Move(stagingPath, dataPath, overwrite: true);
         DeleteSidecarsExcept(container, name, keep: currentETag is null ? [etag] : [etag, currentETag]);
         return new BlobProperties(name, length, etag, lastModified, sidecar.ContentType, sidecar.ContentMd5, sidecar.Metadata);
+    }
+
+    /// <summary>
+    /// Staging files of writers that crashed before commit or dispose are invisible but take space; any untouched
+    /// for a day cannot belong to a live writer.
+    /// </summary>
+    private void RemoveAbandonedStagingFiles()
+    {
+        DateTime cutoff = DateTime.UtcNow - StagingFileLifetime;
+        foreach (FileInfo staged in new DirectoryInfo(StagingFolder).EnumerateFiles("*.tmp"))
+        {
+            if (staged.LastWriteTimeUtc < cutoff)
+            {
+                staged.Delete();
+            }
+        }
     }
 
     private static void ValidateAddress(string container, string name)

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text;
 
 namespace ServerlessStitch.Storage;
@@ -82,6 +83,17 @@ public static class BlobNameRules
             {
                 throw new InvalidBlobNameException($"Metadata value of '{key}' must be printable ASCII without leading or trailing spaces (HTTP headers carry it).");
             }
+        }
+    }
+
+    /// <summary>Validates what a write records beside the bytes: the metadata (as above) and a parseable content type.</summary>
+    public static void ValidateWriteOptions(BlobWriteOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateMetadata(options.Metadata);
+        if (!MediaTypeHeaderValue.TryParse(options.ContentType, out _))
+        {
+            throw new ArgumentException($"Content type '{Printable(options.ContentType ?? string.Empty)}' is not a media type such as 'application/json'.", nameof(options));
         }
     }
 

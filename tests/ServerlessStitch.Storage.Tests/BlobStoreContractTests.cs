@@ -404,6 +404,16 @@ public abstract class BlobStoreContractTests : IAsyncLifetime
     protected static string ContentMd5Of(byte[] content) => Convert.ToBase64String(MD5.HashData(content));
 #pragma warning restore CA5351
 
+    [Fact]
+    public async Task Write_InvalidContentType_ThrowsArgumentExceptionAndWritesNothing()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.WriteBytesAsync(Container, "c.bin", new byte[] { 1 }, new BlobWriteOptions { ContentType = "not a media type" }));
+
+        Assert.Contains("not a media type", error.Message, StringComparison.Ordinal);
+        Assert.False(await Store.ExistsAsync(Container, "c.bin"));
+    }
+
     protected async Task<List<string>> ListNamesAsync(string prefix)
         => await Store.ListAsync(Container, prefix).Select(b => b.Name).ToListAsync();
 

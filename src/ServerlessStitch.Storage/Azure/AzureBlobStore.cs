@@ -100,7 +100,7 @@ public sealed class AzureBlobStore : IBlobStore, IDisposable
     {
         ValidateAddress(container, name);
         options ??= new BlobWriteOptions();
-        BlobNameRules.ValidateMetadata(options.Metadata);
+        BlobNameRules.ValidateWriteOptions(options);
         return Task.FromResult<BlobWriteStream>(new AzureBlockWriteStream(this, container, name, options));
     }
 

@@ -125,7 +125,15 @@ internal sealed class AzureBlockWriteStream : BlobWriteStream
     {
         ThrowIfUploadFailed();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token);
-        await _slots.WaitAsync(linked.Token).ConfigureAwait(false);
+        try
+        {
+            await _slots.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_failure is not null)
+        {
+            ThrowIfUploadFailed(); // a block failed while we waited: report that, not the cancellation it caused
+        }
+
         byte[] block = _buffer;
         int count = _filled;
         string blockId = NextBlockId();

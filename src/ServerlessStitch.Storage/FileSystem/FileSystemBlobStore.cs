@@ -54,7 +54,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         options ??= new BlobWriteOptions();
         ValidateAddress(container, name);
-        BlobNameRules.ValidateMetadata(options.Metadata);
+        BlobNameRules.ValidateWriteOptions(options);
         if (!Directory.Exists(ContainerFolder(container)))
         {
             throw ContainerNotFoundException.For(container);

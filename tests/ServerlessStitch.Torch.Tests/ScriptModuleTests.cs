@@ -95,6 +95,31 @@ public class ScriptModuleTests(TinyModuleFixture fixture) : IClassFixture<TinyMo
     }
 
     [Fact]
+    public void FineTuneLoop_TenThousandStepsInScopes_ReturnsLiveTensorsToBaseline()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var baseline = live_tensor_count();
+        using (var setup = NewDisposeScope())
+        {
+            using var module = jit.load(fixture.ModulePath);
+            var x = tensor(fixture.X, [2, 4]);
+            var target = zeros([2, 3]);
+            using var adam = optim.Adam(module.parameters(), lr: 1e-3);
+            for (var step = 0; step < 10_000; step++)
+            {
+                using var scope = NewDisposeScope();
+                var loss = F.mse_loss(module.forward(x), target) + module.invoke("mapping", target).square().mean();
+                adam.zero_grad();
+                loss.backward();
+                adam.step();
+            }
+        }
+
+        Assert.Equal(baseline, live_tensor_count());
+    }
+
+    [Fact]
     public void Dispose_ReleasesModulesAndTheirHandles()
     {
         GC.Collect();

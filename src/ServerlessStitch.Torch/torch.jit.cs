@@ -15,9 +15,16 @@ public static partial class torch
                 throw new FileNotFoundException($"TorchScript file '{filename}' does not exist", filename);
             }
 
-            var handle = NativeMethods.sst_module_load_file(
-                filename, map_location is null ? -1 : (int)map_location.type, map_location?.index ?? -1);
-            return new ScriptModule(NativeResult.Check(handle));
+            try
+            {
+                var handle = NativeMethods.sst_module_load_file(
+                    filename, map_location is null ? -1 : (int)map_location.type, map_location?.index ?? -1);
+                return new ScriptModule(NativeResult.Check(handle));
+            }
+            catch (TorchException error)
+            {
+                throw new TorchException($"'{filename}' is not a loadable TorchScript file: {error.Message}", error);
+            }
         }
 
         /// <summary>Loads a TorchScript module from the rest of <paramref name="stream"/>.</summary>
@@ -36,9 +43,16 @@ public static partial class torch
             {
                 fixed (byte* data = bytes)
                 {
-                    var handle = NativeMethods.sst_module_load_bytes(
-                        data, buffer.Length, map_location is null ? -1 : (int)map_location.type, map_location?.index ?? -1);
-                    return new ScriptModule(NativeResult.Check(handle));
+                    try
+                    {
+                        var handle = NativeMethods.sst_module_load_bytes(
+                            data, buffer.Length, map_location is null ? -1 : (int)map_location.type, map_location?.index ?? -1);
+                        return new ScriptModule(NativeResult.Check(handle));
+                    }
+                    catch (TorchException error)
+                    {
+                        throw new TorchException($"the stream does not hold a loadable TorchScript module: {error.Message}", error);
+                    }
                 }
             }
         }

@@ -36,7 +36,8 @@ public class ErrorTests(TinyModuleFixture fixture) : IClassFixture<TinyModuleFix
         using var scope = NewDisposeScope();
         using var module = jit.load(fixture.ModulePath);
 
-        Assert.Throws<TorchException>(() => module.forward(zeros([2, 5])));
+        var error = Assert.Throws<TorchException>(() => module.forward(zeros([2, 5])));
+        Assert.StartsWith("RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x5 and 4x8)", error.Message);
         Assert.Throws<TorchException>(() => module.forward(zeros([2, 4]), zeros([2, 4])));
 
         Assertions.Close(fixture.Forward, module.forward(tensor(fixture.X, [2, 4])).data<float>(), 1e-6);
@@ -51,7 +52,8 @@ public class ErrorTests(TinyModuleFixture fixture) : IClassFixture<TinyModuleFix
         var bytes = File.ReadAllBytes(fixture.ModulePath);
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
 
-        Assert.Throws<TorchException>(() => jit.load(garbage));
+        var error = Assert.Throws<TorchException>(() => jit.load(garbage));
+        Assert.Contains(garbage, error.Message);
         Assert.Throws<TorchException>(() => jit.load(truncated));
         Assert.Throws<TorchException>(() => jit.load(new MemoryStream(bytes[..100])));
         Assert.Throws<FileNotFoundException>(() => jit.load(Path.Combine(fixture.Directory, "absent.pt")));

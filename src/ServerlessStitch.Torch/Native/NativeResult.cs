@@ -46,6 +46,21 @@ internal static class NativeResult
         }
     }
 
+    /// <summary>
+    /// A failure inside TorchScript arrives as a long interpreter traceback whose last line is the cause
+    /// ("RuntimeError: mat1 and mat2 shapes cannot be multiplied ..."); lead with that line, keep the traceback.
+    /// </summary>
+    internal static string Headline(string message)
+    {
+        if (!message.StartsWith("The following operation failed in the TorchScript interpreter", StringComparison.Ordinal))
+        {
+            return message;
+        }
+
+        var cause = message.TrimEnd().Split('\n')[^1].Trim();
+        return cause + "\n" + message;
+    }
+
     private static TorchException LastError()
     {
         var message = NativeMethods.sst_error_take();
@@ -56,7 +71,7 @@ internal static class NativeResult
 
         try
         {
-            return new TorchException(Marshal.PtrToStringUTF8(message) ?? "libtorch call failed");
+            return new TorchException(Headline(Marshal.PtrToStringUTF8(message) ?? "libtorch call failed"));
         }
         finally
         {

@@ -66,12 +66,19 @@ public sealed class FrameChunkCodec(FrameChunkCompression compression = FrameChu
 
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(20, 8), checksum.Value);
         await destination.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+        var rowDelta = Compression is FrameChunkCompression.RowDeltaDeflate or FrameChunkCompression.RowDeltaBrotli;
+        var filtered = rowDelta ? new byte[first.Pixels.Length] : [];
         var payload = OpenPayloadWriter(destination);
         await using (payload.ConfigureAwait(false))
         {
             foreach (var frame in frames)
             {
-                await payload.WriteAsync(frame.Pixels, cancellationToken).ConfigureAwait(false);
+                if (rowDelta)
+                {
+                    RowDelta.EncodeFrame(frame, filtered);
+                }
+
+                await payload.WriteAsync(rowDelta ? filtered : frame.Pixels, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -103,6 +110,11 @@ public sealed class FrameChunkCodec(FrameChunkCompression compression = FrameChu
             {
                 var pixels = new byte[frameBytes];
                 await ReadExactlyAsync(payload, pixels, name, $"frame {i + 1} of {count}", cancellationToken).ConfigureAwait(false);
+                if (compressionUsed is FrameChunkCompression.RowDeltaDeflate or FrameChunkCompression.RowDeltaBrotli)
+                {
+                    RowDelta.DecodeFrame(pixels, width * channels);
+                }
+
                 checksum.Append(pixels);
                 var index = BinaryPrimitives.ReadInt32LittleEndian(indices.AsSpan(i * 4, 4));
                 if (index < 0)
@@ -174,15 +186,15 @@ public sealed class FrameChunkCodec(FrameChunkCompression compression = FrameChu
 
     private Stream OpenPayloadWriter(Stream destination) => Compression switch
     {
-        FrameChunkCompression.Deflate => new DeflateStream(destination, CompressionLevel.Fastest, leaveOpen: true),
-        FrameChunkCompression.Brotli => new BrotliStream(destination, CompressionLevel.Fastest, leaveOpen: true),
+        FrameChunkCompression.Deflate or FrameChunkCompression.RowDeltaDeflate => new DeflateStream(destination, CompressionLevel.Fastest, leaveOpen: true),
+        FrameChunkCompression.Brotli or FrameChunkCompression.RowDeltaBrotli => new BrotliStream(destination, CompressionLevel.Fastest, leaveOpen: true),
         _ => new NonClosingStream(destination),
     };
 
     private static Stream OpenPayloadReader(Stream source, FrameChunkCompression compression) => compression switch
     {
-        FrameChunkCompression.Deflate => new DeflateStream(source, CompressionMode.Decompress, leaveOpen: true),
-        FrameChunkCompression.Brotli => new BrotliStream(source, CompressionMode.Decompress, leaveOpen: true),
+        FrameChunkCompression.Deflate or FrameChunkCompression.RowDeltaDeflate => new DeflateStream(source, CompressionMode.Decompress, leaveOpen: true),
+        FrameChunkCompression.Brotli or FrameChunkCompression.RowDeltaBrotli => new BrotliStream(source, CompressionMode.Decompress, leaveOpen: true),
         _ => new NonClosingStream(source),
     };
 

@@ -11,4 +11,10 @@ public enum FrameChunkCompression : byte
 
     /// <summary>Brotli at quality 1.</summary>
     Brotli = 2,
+
+    /// <summary>Each row as its difference to the row above (PNG's Up filter), then <see cref="Deflate"/>.</summary>
+    RowDeltaDeflate = 3,
+
+    /// <summary>Each row as its difference to the row above, then <see cref="Brotli"/>.</summary>
+    RowDeltaBrotli = 4,
 }

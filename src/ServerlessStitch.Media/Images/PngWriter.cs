@@ -1,13 +1,12 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Numerics;
 
 namespace ServerlessStitch.Media;
 
 /// <summary>
 /// Writes a frame as an 8-bit PNG (grey, RGB or RGBA by channel count) with System.IO.Compression,
-/// for previews and reports; no image library or ffmpeg run needed. Every row uses PNG's "Up"
-/// filter (difference to the row above), which suits video frames and vectorises.
+/// for previews and reports; no image library or ffmpeg run needed. Every row but the first uses
+/// PNG's "Up" filter (<see cref="RowDelta"/>).
 /// </summary>
 public static class PngWriter
 {
@@ -65,7 +64,7 @@ public static class PngWriter
                 else
                 {
                     filtered[0] = 2; // Up
-                    SubtractRows(row, pixels.Slice((y - 1) * stride, stride), filtered.AsSpan(1));
+                    RowDelta.Encode(row, pixels.Slice((y - 1) * stride, stride), filtered.AsSpan(1));
                 }
 
                 zlib.Write(filtered);
@@ -73,21 +72,6 @@ public static class PngWriter
         }
 
         return compressed.ToArray();
-    }
-
-    /// <summary>destination = row - above, modulo 256, as the Up filter defines.</summary>
-    private static void SubtractRows(ReadOnlySpan<byte> row, ReadOnlySpan<byte> above, Span<byte> destination)
-    {
-        var i = 0;
-        for (; i <= row.Length - Vector<byte>.Count; i += Vector<byte>.Count)
-        {
-            (new Vector<byte>(row[i..]) - new Vector<byte>(above[i..])).CopyTo(destination[i..]);
-        }
-
-        for (; i < row.Length; i++)
-        {
-            destination[i] = (byte)(row[i] - above[i]);
-        }
     }
 
     private static void WriteChunk(Stream destination, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)

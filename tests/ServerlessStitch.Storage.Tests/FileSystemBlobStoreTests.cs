@@ -120,4 +120,28 @@ public sealed class FileSystemBlobStoreTests : IAsyncLifetime, IDisposable
         Assert.False(File.Exists(abandoned));
         Assert.True(File.Exists(live));
     }
+
+    [Fact]
+    public async Task Write_ContainerLockHeldByAnotherProcess_WaitsUntilItIsReleased()
+    {
+        // util-linux flock(1) takes the same exclusive flock the store takes, from a separate process.
+        string lockFile = Path.Combine(_root.FullName, ".locks", "jobs.lock");
+        var holder = new System.Diagnostics.ProcessStartInfo("flock", ["--exclusive", lockFile, "-c", "echo locked; read line"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = System.Diagnostics.Process.Start(holder)!;
+        Assert.Equal("locked", await process.StandardOutput.ReadLineAsync());
+
+        Task<BlobProperties> write = _store.WriteBytesAsync("jobs", "job1/claim", new byte[] { 1 }, new BlobWriteOptions { Condition = BlobCondition.IfNoneExists });
+        await Task.Delay(500);
+        bool committedWhileLocked = write.IsCompleted || File.Exists(Path.Combine(_root.FullName, "jobs", "job1", "claim"));
+        await process.StandardInput.WriteLineAsync();
+        await process.WaitForExitAsync();
+        await write;
+
+        Assert.False(committedWhileLocked);
+        Assert.Equal(new byte[] { 1 }, await _store.ReadBytesAsync("jobs", "job1/claim"));
+    }
 }

@@ -235,6 +235,48 @@ public abstract class BlobStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenRead_DuringConcurrentReplacements_EveryReadIsOneWholeVersion()
+    {
+        const int Versions = 40;
+        static byte[] Content(int version) => Enumerable.Repeat((byte)version, 1000 + version).ToArray();
+        static BlobWriteOptions Tagged(int version) => new() { Metadata = new Dictionary<string, string> { ["version"] = $"{version}" } };
+        await Store.WriteBytesAsync(Container, "status.json", Content(0), Tagged(0));
+        using var writing = new CancellationTokenSource();
+
+        async Task<int> ReadUntilWritesEndAsync()
+        {
+            int reads = 0;
+            while (!writing.IsCancellationRequested)
+            {
+                BlobDownload download = await Store.OpenReadAsync(Container, "status.json");
+                await using (download)
+                {
+                    using var copy = new MemoryStream();
+                    await download.Content.CopyToAsync(copy);
+                    int version = int.Parse(download.Properties.Metadata["version"], System.Globalization.CultureInfo.InvariantCulture);
+                    Assert.Equal(Content(version), copy.ToArray());
+                    Assert.Equal(copy.Length, download.Properties.Length);
+                }
+
+                reads++;
+            }
+
+            return reads;
+        }
+
+        Task<int>[] readers = [ReadUntilWritesEndAsync(), ReadUntilWritesEndAsync()];
+        for (int version = 1; version <= Versions; version++)
+        {
+            await Store.WriteBytesAsync(Container, "status.json", Content(version), Tagged(version));
+        }
+
+        await writing.CancelAsync();
+        int[] reads = await Task.WhenAll(readers);
+        Assert.All(reads, r => Assert.True(r > 0));
+        Assert.Equal($"{Versions}", (await Store.GetPropertiesAsync(Container, "status.json")).Metadata["version"]);
+    }
+
+    [Fact]
     public async Task OpenWrite_DisposedWithoutCommit_LeavesNothing()
     {
         BlobWriteStream writer = await Store.OpenWriteAsync(Container, "aligned/000.chunk");

@@ -20,16 +20,16 @@ internal sealed record BlobSidecar(
         File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this));
     }
 
-    /// <summary>The sidecar of that version, or defaults when it is gone (written by hand, or a crash before the sidecar).</summary>
-    public static BlobSidecar ReadOrDefault(string path)
+    /// <summary>The sidecar at <paramref name="path"/>, or null when there is none (or it is unreadable).</summary>
+    public static BlobSidecar? TryRead(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<BlobSidecar>(File.ReadAllBytes(path)) ?? Default;
+            return JsonSerializer.Deserialize<BlobSidecar>(File.ReadAllBytes(path));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
         {
-            return Default;
+            return null;
         }
     }
 }

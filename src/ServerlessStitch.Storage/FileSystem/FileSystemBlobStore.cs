@@ -67,10 +67,9 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task<BlobDownload> OpenReadAsync(string container, string name, BlobRange? range = null, CancellationToken cancellationToken = default)
     {
         ValidateAddress(container, name);
-        FileStream file = OpenCommitted(container, name);
+        (FileStream file, BlobProperties properties) = OpenVersion(container, name);
         try
         {
-            BlobProperties properties = Describe(container, name, file);
             if (range is { } r)
             {
                 file.Position = Math.Min(r.Offset, file.Length);
@@ -90,8 +89,9 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task<BlobProperties> GetPropertiesAsync(string container, string name, CancellationToken cancellationToken = default)
     {
         ValidateAddress(container, name);
-        using FileStream file = OpenCommitted(container, name);
-        return Task.FromResult(Describe(container, name, file));
+        (FileStream file, BlobProperties properties) = OpenVersion(container, name);
+        file.Dispose();
+        return Task.FromResult(properties);
     }
 
     public Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken = default)
@@ -258,22 +258,38 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
-    /// <summary>Properties of the version the handle has open (not whatever the path names by now).</summary>
-    private BlobProperties Describe(string container, string name, FileStream file)
+    /// <summary>
+    /// Opens the current version together with its own sidecar. A sidecar can be missing because the version was
+    /// replaced twice since we opened it (old sidecars are pruned): then read the newer version instead. If the
+    /// version we hold is still current, it has no sidecar (written by hand, or a crash before it): use defaults.
+    /// </summary>
+    private (FileStream File, BlobProperties Properties) OpenVersion(string container, string name)
     {
-        DateTime lastModified = File.GetLastWriteTimeUtc(file.SafeFileHandle);
-        long length = RandomAccess.GetLength(file.SafeFileHandle);
-        string etag = ETagOf(lastModified, length);
-        BlobSidecar sidecar = BlobSidecar.ReadOrDefault(SidecarPath(container, name, etag));
-        return new BlobProperties(name, length, etag, lastModified, sidecar.ContentType, sidecar.ContentMd5, sidecar.Metadata);
+        while (true)
+        {
+            FileStream file = OpenCommitted(container, name);
+            DateTime lastModified = File.GetLastWriteTimeUtc(file.SafeFileHandle);
+            long length = RandomAccess.GetLength(file.SafeFileHandle);
+            string etag = ETagOf(lastModified, length);
+            BlobSidecar? sidecar = BlobSidecar.TryRead(SidecarPath(container, name, etag));
+            FileInfo current = new(DataPath(container, name));
+            if (sidecar is not null || !current.Exists || ETagOf(current.LastWriteTimeUtc, current.Length) == etag)
+            {
+                sidecar ??= BlobSidecar.Default;
+                return (file, new BlobProperties(name, length, etag, lastModified, sidecar.ContentType, sidecar.ContentMd5, sidecar.Metadata));
+            }
+
+            file.Dispose();
+        }
     }
 
     private BlobProperties? TryDescribe(string container, string name)
     {
         try
         {
-            using FileStream file = OpenCommitted(container, name);
-            return Describe(container, name, file);
+            (FileStream file, BlobProperties properties) = OpenVersion(container, name);
+            file.Dispose();
+            return properties;
         }
         catch (BlobNotFoundException)
         {

@@ -123,6 +123,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int sst_adam_zero_grad(AdamHandle optimizer);
 
     // ---- native baselines (benchmark)
-    [LibraryImport(Library)] internal static partial int sst_baseline_conv(long channels, long size, int iterations, double* seconds);
-    [LibraryImport(Library)] internal static partial int sst_baseline_tiny_add(int iterations, double* seconds);
+    [LibraryImport(Library)] internal static partial int sst_baseline_conv(long channels, long size, int iterations, double* wallSeconds, double* cpuSeconds);
+    [LibraryImport(Library)] internal static partial int sst_baseline_tiny_add(int iterations, double* wallSeconds, double* cpuSeconds);
 }

@@ -145,8 +145,9 @@ SST_API int sst_adam_step(sst_adam optimizer);
 SST_API int sst_adam_zero_grad(sst_adam optimizer);
 
 // ---- native baselines for the benchmark: the same loops, written in C++ directly
-SST_API int sst_baseline_conv(int64_t channels, int64_t size, int iterations, double* seconds);
-SST_API int sst_baseline_tiny_add(int iterations, double* seconds);
+// Each reports the wall-clock and process CPU seconds of its timed loop.
+SST_API int sst_baseline_conv(int64_t channels, int64_t size, int iterations, double* wall_seconds, double* cpu_seconds);
+SST_API int sst_baseline_tiny_add(int iterations, double* wall_seconds, double* cpu_seconds);
 
 #ifdef __cplusplus
 }

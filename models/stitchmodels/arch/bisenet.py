@@ -138,7 +138,7 @@ class BiSeNetOutput(nn.Module):
 
 
 class BiSeNet(nn.Module):
-    """`forward` gives the main logits at input size; `forward_with_aux` adds the two auxiliary heads."""
+    """`forward` gives the main logits at input size; `forward_with_aux` is for training."""
 
     def __init__(self, n_classes: int = CLASSES, base: int = 64, stem_pool: bool = True):
         super().__init__()
@@ -154,10 +154,12 @@ class BiSeNet(nn.Module):
         return F.interpolate(out, size=_hw(x), mode="bilinear", align_corners=True)
 
     def forward_with_aux(self, x) -> List[torch.Tensor]:
+        """Main and the two auxiliary logits at their feature resolution (1/8, 1/8, 1/16 of the stem).
+
+        Left small so a trainer can pick the resolution its loss needs.
+        """
         feat_res8, feat_cp8, feat_cp16 = self.cp(x)
-        size = _hw(x)
-        outs = [self.conv_out(self.ffm(feat_res8, feat_cp8)), self.conv_out16(feat_cp8), self.conv_out32(feat_cp16)]
-        return [F.interpolate(o, size=size, mode="bilinear", align_corners=True) for o in outs]
+        return [self.conv_out(self.ffm(feat_res8, feat_cp8)), self.conv_out16(feat_cp8), self.conv_out32(feat_cp16)]
 
 
 class SegmenterExport(nn.Module):

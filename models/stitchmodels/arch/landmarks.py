@@ -124,7 +124,7 @@ def crop_box(frames: torch.Tensor, centre: torch.Tensor, x_axis: torch.Tensor, y
 
 
 class LandmarkDetector(nn.Module):
-    def __init__(self, coarse_size: int = 128, refine_size: int = 96, refine_steps: int = 2,
+    def __init__(self, coarse_size: int = 128, refine_size: int = 96, refine_steps: int = 3,
                  coarse_widths: Sequence[int] = (16, 32, 64, 96), refine_widths: Sequence[int] = (24, 48, 64, 96),
                  decoder: int = 32):
         super().__init__()

@@ -38,17 +38,18 @@ Log = Callable[[str], None]
 
 @dataclass(frozen=True)
 class PerceptionConfig:
-    """Sizes and step counts of the demo set (about 15 minutes on one core)."""
+    """Sizes and step counts of the demo set (timings in models/README.md)."""
     identities: int = 240
-    frames_per_identity: int = 10
+    frames_per_identity: int = 8
     empty_frames: int = 240
-    batch: int = 32
-    segmenter_steps: int = 700
-    landmark_coarse_steps: int = 900
-    landmark_refine_steps: int = 1400
-    identity_steps: int = 700
+    batch: int = 16  # identity and attributes use twice this
+    segmenter_steps: int = 300
+    landmark_coarse_steps: int = 350
+    landmark_refine_steps: int = 500
+    identity_steps: int = 600
+    calibration_identities: int = 30
     attribute_steps: int = 500
-    perceptual_steps: int = 300
+    perceptual_steps: int = 200
     lr: float = 2e-3
     # Models trained at once (forked processes, one thread each; landmarks use two). Each model
     # has its own seed, so the files are the same for any value.
@@ -57,7 +58,6 @@ class PerceptionConfig:
 
 DEMO_IDENTITY = dict(units=(1, 2, 1), widths=(16, 32, 64, 96), embedding=64, input_size=32, drop_ratio=0.2)
 DEMO_LPIPS_STAGES = ((16, 1), (32, 1), (48, 2), (64, 2), (64, 2))
-DEMO_ATTRIBUTE_WIDTHS = (16, 32, 64, 96)
 DEMO_SEGMENTER_BASE = 16
 DEMO_SEGMENTER_STEM_POOL = False
 MIN_FACE_SCORE = 0.5
@@ -226,7 +226,7 @@ def _train_coarse(model: LandmarkDetector, frames: np.ndarray, points, empty: np
     small_empty = _shrink(empty, model.coarse_size)
     unit_points = (2.0 * points + 1.0) / side - 1.0  # normalised coordinates (align_corners=False)
     batches = _Batches(len(frames), config.batch, seed)
-    negatives = _Batches(len(empty), max(config.batch // 8, 1), seed + 7)
+    negatives = _Batches(len(empty), max(config.batch // 4, 1), seed + 7)
     opt = torch.optim.Adam(model.coarse.parameters(), lr=config.lr)
     schedule = _cosine(opt, config.landmark_coarse_steps)
     model.train()
@@ -322,16 +322,20 @@ def _warp_with_points(images, unit_points, theta):
 def train_identity(data: RenderedSet, config: PerceptionConfig, seed: int, log: Log):
     backbone = IRSE(**DEMO_IDENTITY)
     model = IdentityExport(backbone, DEMO_IDENTITY["input_size"], PSP_FACE_BOX)
-    people = int(data.identity.max()) + 1
-    classes = nn.Parameter(torch.randn(people, DEMO_IDENTITY["embedding"]) * 0.1)
-    batches = _Batches(len(data), config.batch, seed)
-    opt = torch.optim.Adam(list(model.parameters()) + [classes], lr=config.lr)
-    schedule = _cosine(opt, config.identity_steps)
     images = to_signed(data.crops)
     labels = torch.from_numpy(data.identity)
+    # The last identities are kept out of training: the same/different threshold is set on people
+    # the embedder has never seen, as it will be used.
+    total = int(labels.max()) + 1
+    people = total - min(config.calibration_identities, max(total // 4, 2))
+    train_rows = torch.nonzero(labels < people).flatten()
+    classes = nn.Parameter(torch.randn(people, DEMO_IDENTITY["embedding"]) * 0.1)
+    batches = _Batches(len(train_rows), config.batch * 2, seed)
+    opt = torch.optim.Adam(list(model.parameters()) + [classes], lr=config.lr)
+    schedule = _cosine(opt, config.identity_steps)
     model.train()
     for step in range(config.identity_steps):
-        idx = batches.next()
+        idx = train_rows[batches.next()]
         embedding = model(soften(images[idx], batches.generator, 0.3))
         cosine = embedding @ F.normalize(classes, dim=1).t()
         # CosFace margin (scale 16, margin 0.25): pulls one person's crops together across pose,
@@ -341,16 +345,18 @@ def train_identity(data: RenderedSet, config: PerceptionConfig, seed: int, log: 
         _step(opt, schedule, loss)
         _progress(log, "identity", step, config.identity_steps, loss)
     model.eval()
+    held_out = torch.nonzero(labels >= people).flatten()
+    threshold = _calibrate_threshold(model, images[held_out], labels[held_out])
     entry = {"input_resolution": CROP_SIZE, "embedding_dim": DEMO_IDENTITY["embedding"],
-             "same_identity_threshold": round(_calibrate_threshold(model, images, labels), 4)}
+             "same_identity_threshold": round(threshold, 4)}
     return model, entry
 
 
 def _calibrate_threshold(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> float:
-    """Cosine that best splits same- from different-identity pairs of the training crops."""
+    """Cosine that best splits same- from different-identity pairs of the given crops."""
     with torch.no_grad():
         emb = torch.cat([model(images[i:i + 256]) for i in range(0, len(images), 256)])
-    sims, same = pair_similarities(emb, labels, pairs=4000, seed=0)
+    sims, same = pair_similarities(emb, labels, pairs=2000, seed=0)
     return best_threshold(sims, same)
 
 
@@ -380,8 +386,8 @@ def best_threshold(sims: torch.Tensor, same: torch.Tensor) -> float:
 # ---- attributes ------------------------------------------------------------------------------------
 
 def train_attributes(data: RenderedSet, config: PerceptionConfig, seed: int, log: Log):
-    model = AttributeScorer(len(ATTRIBUTES), DEMO_ATTRIBUTE_WIDTHS)
-    batches = _Batches(len(data), config.batch, seed)
+    model = AttributeScorer(len(ATTRIBUTES))
+    batches = _Batches(len(data), config.batch * 2, seed)
     opt = torch.optim.Adam(model.parameters(), lr=config.lr)
     schedule = _cosine(opt, config.attribute_steps)
     images = to_signed(data.crops)

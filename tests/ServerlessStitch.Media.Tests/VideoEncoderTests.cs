@@ -92,6 +92,18 @@ public sealed class VideoEncoderTests(TestClips clips)
     }
 
     [Fact]
+    public async Task EncodeAsync_NoFrames_FailsAndWritesNothing()
+    {
+        var output = clips.NewPath("empty.mp4");
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => new VideoEncoder().EncodeAsync(
+            new EncodeRequest(output, 64, 48, new Rational(25, 1)), AsyncEnumerable.Empty<Frame>()));
+
+        Assert.Contains("no frames", error.Message, StringComparison.Ordinal);
+        AssertNothingWritten(output);
+    }
+
+    [Fact]
     public async Task EncodeAsync_Cancelled_KillsFfmpegAndWritesNothing()
     {
         var source = await new VideoProbe().ProbeAsync(clips.Longer);

@@ -53,6 +53,11 @@ public sealed class VideoEncoder(MediaTools? tools = null)
                     throw new MediaException(output.FinalPath, $"the encoder was given {written} frames but {expected} were expected; nothing was written", purpose);
                 }
 
+                if (written == 0)
+                {
+                    throw new MediaException(output.FinalPath, "the encoder was given no frames; nothing was written", purpose);
+                }
+
                 await process.StandardInput.DisposeAsync().ConfigureAwait(false);
             }
             catch (IOException ex) when (!cancellationToken.IsCancellationRequested)

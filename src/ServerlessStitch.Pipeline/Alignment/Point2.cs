@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ServerlessStitch.Pipeline.Alignment;
 
 /// <summary>A point or vector in frame pixel coordinates (x right, y down; pixel centres at integers).</summary>
@@ -19,4 +21,6 @@ public readonly record struct Point2(double X, double Y)
     public Point2 Rot90() => new(-Y, X);
 
     public static Point2 Lerp(Point2 a, Point2 b, double t) => a + ((b - a) * t);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"({X:0.####}, {Y:0.####})");
 }

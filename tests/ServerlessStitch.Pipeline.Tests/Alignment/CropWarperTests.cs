@@ -6,7 +6,7 @@ using static ServerlessStitch.Torch.torch;
 
 namespace ServerlessStitch.Pipeline.Tests.Alignment;
 
-public class CropWarperTests
+public class CropWarperTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(64.0)]   // quad side = R: no shrink
@@ -25,6 +25,7 @@ public class CropWarperTests
 
         Point2 expected = PerspectiveTransform.QuadToCrop(quad, 64).Apply(blobAt);
         Point2 found = Synthetic.Centroid(Synthetic.Channel0(crops, 0), 64, floor: -0.9f);
+        output.WriteLine($"side {side}: blob expected at {expected}, found at {found}, shrink {warper.ShrinkFactor(quad)}");
         Assert.True(Math.Abs(found.X - expected.X) < 0.3 && Math.Abs(found.Y - expected.Y) < 0.3,
             $"blob expected at crop {expected}, found at {found} (shrink {warper.ShrinkFactor(quad)})");
     }
@@ -64,6 +65,7 @@ public class CropWarperTests
         using Tensor centre = crops.narrow(2, 16, 32).narrow(3, 16, 32);
         float[] values = centre.contiguous().data<float>();
         double mean = values.Average(), std = Math.Sqrt(values.Average(v => (v - mean) * (v - mean)));
+        output.WriteLine($"checkerboard crop: mean {mean:F4}, std {std:F4}");
         Assert.Equal(4, warper.ShrinkFactor(quad));
         Assert.InRange(mean, -0.05, 0.05);
         Assert.True(std < 0.05, $"std {std:F4} in [-1, 1] units");
@@ -103,7 +105,9 @@ public class CropWarperTests
             byte[] theirs = await File.ReadAllBytesAsync(reference);
 
             Assert.Equal(theirs.Length, ours.Length);
-            int worst = ours.Zip(theirs, (a, b) => Math.Abs(a - b)).Max();
+            int[] diff = ours.Zip(theirs, (a, b) => Math.Abs(a - b)).ToArray();
+            int worst = diff.Max();
+            output.WriteLine($"R {resolution}: vs align.py max {worst} levels, {diff.Count(d => d != 0)} of {diff.Length} values differ");
             Assert.True(worst <= 1, $"largest difference to align.py: {worst} levels");
         }
         finally
@@ -126,6 +130,7 @@ public class CropWarperTests
         // FFHQ puts the eyes at 3/8 and 5/8 of the width, 0.475 of the height (x axis = 2·|e2e| here).
         var transform = PerspectiveTransform.QuadToCrop(track[20], r);
         Point2 left = transform.Apply(Mean(landmarks[20], 36, 41)), right = transform.Apply(Mean(landmarks[20], 42, 47));
+        output.WriteLine($"eyes in the crop: left {left}, right {right}");
         Assert.True(Math.Abs(left.X - (0.375 * r)) < 2 && Math.Abs(left.Y - (0.475 * r)) < 2, $"left eye at {left}");
         Assert.True(Math.Abs(right.X - (0.625 * r)) < 2 && Math.Abs(right.Y - (0.475 * r)) < 2, $"right eye at {right}");
         // The face (bright skin) fills the centre; the frame is never left (no black -1 border).

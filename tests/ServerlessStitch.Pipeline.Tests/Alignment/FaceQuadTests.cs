@@ -3,7 +3,7 @@ using ServerlessStitch.Pipeline.Alignment;
 
 namespace ServerlessStitch.Pipeline.Tests.Alignment;
 
-public class FaceQuadTests
+public class FaceQuadTests(ITestOutputHelper output)
 {
     private const string ReferenceQuads = """
         import sys, numpy as np
@@ -34,6 +34,7 @@ public class FaceQuadTests
                 worst = Math.Max(worst, Math.Max(Math.Abs(corners[c].X - expected[2 * c]), Math.Abs(corners[c].Y - expected[(2 * c) + 1])));
             }
         }
+        output.WriteLine($"{sample} (scale {scale}): {landmarks.Length} frames, largest corner difference to align.py {worst:E2} px");
         Assert.True(worst < 1e-3, $"largest corner difference {worst} px");
     }
 

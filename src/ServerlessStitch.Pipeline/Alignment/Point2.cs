@@ -9,8 +9,6 @@ public readonly record struct Point2(double X, double Y)
 
     public static Point2 operator -(Point2 a, Point2 b) => new(a.X - b.X, a.Y - b.Y);
 
-    public static Point2 operator -(Point2 a) => new(-a.X, -a.Y);
-
     public static Point2 operator *(Point2 a, double s) => new(a.X * s, a.Y * s);
 
     public static Point2 operator *(double s, Point2 a) => a * s;

@@ -5,20 +5,26 @@ namespace ServerlessStitch.Media.Benchmarks;
 /// <summary>Runs ffmpeg directly: to make the benchmark clip and as the baseline the wrapper is compared with.</summary>
 internal static class PlainFfmpeg
 {
-    public static void Run(params string[] arguments)
+    public static void Run(params string[] arguments) => Execute("ffmpeg", ["-nostdin", "-v", "error", "-y", .. arguments]);
+
+    public static void RunProbe(params string[] arguments) => Execute("ffprobe", ["-v", "error", .. arguments]);
+
+    private static void Execute(string tool, string[] arguments)
     {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["-nostdin", "-v", "error", "-y", .. arguments])
+        var start = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
         using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEnd();
+        output.GetAwaiter().GetResult();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"ffmpeg {string.Join(' ', arguments)} failed: {errors}");
+            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} failed: {errors}");
         }
     }
 

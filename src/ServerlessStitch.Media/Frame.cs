@@ -40,6 +40,4 @@ public sealed class Frame
 
     /// <summary>An RGB24 frame.</summary>
     public static Frame Rgb(int index, int width, int height, byte[] pixels) => new(index, width, height, 3, pixels);
-
-    public Frame WithIndex(int index) => new(index, Width, Height, Channels, Pixels);
 }

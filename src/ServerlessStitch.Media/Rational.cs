@@ -26,8 +26,6 @@ public readonly record struct Rational
 
     public bool IsPositive => Numerator > 0;
 
-    public double ToDouble() => (double)Numerator / Denominator;
-
     /// <summary>Seconds from the start to the given frame at this rate.</summary>
     public double SecondsAt(double frame) => frame * Denominator / Numerator;
 

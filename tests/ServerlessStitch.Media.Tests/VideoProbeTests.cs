@@ -79,6 +79,17 @@ public sealed class VideoProbeTests(TestClips clips)
     }
 
     [Fact]
+    public async Task ProbeAsync_StillImage_ThrowsNotAVideo()
+    {
+        var image = clips.NewPath("still.png");
+        await PngWriter.WriteFileAsync(image, Frame.Rgb(0, 4, 2, new byte[24]));
+
+        var error = await Assert.ThrowsAsync<NotAVideoException>(() => new VideoProbe().ProbeAsync(image));
+
+        Assert.Contains("still image", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ProbeAsync_AudioOnly_ThrowsNotAVideo()
     {
         var error = await Assert.ThrowsAsync<NotAVideoException>(() => new VideoProbe().ProbeAsync(clips.AudioOnly));

@@ -22,12 +22,13 @@ namespace ServerlessStitch.Media;
 /// The checksum sits in the header because a decompressor may read past the end of its data, so
 /// a trailer after a compressed payload could not be located reliably.
 /// <para>
-/// Which compression (bench/results/media.md, 2 shared cores): on rendered 256x256 face clips the
-/// row delta followed by Brotli quality 1 stores 0.29-0.41 of the raw size at 61-78 MB/s write and
-/// 93-99 MB/s read, against 0.41-0.58 for row delta + deflate (63-78 / 109-127 MB/s), 0.65-0.79
-/// for plain deflate and 0.41-0.58 for PNG; on noisy 720p it is 0.45 at 38 / 75 MB/s. It is the
-/// smallest on every clip and still far faster than the model stages that consume the frames,
-/// so it is the default; None remains for local runs where size does not matter.
+/// Which compression (bench/results/media.md, 2 shared cores): on the rendered 256x256 face
+/// samples the row delta followed by Brotli quality 1 stores 0.29-0.41 of the raw size at
+/// 58-66 MB/s write and 71-94 MB/s read, against 0.41-0.58 for row delta + deflate (51-83 /
+/// 101-164 MB/s), 0.65-0.79 for plain deflate and 0.41-0.58 for PNG. On noisy 720p it stores 0.448
+/// (plain Brotli 0.443, deflate 0.636) at 38 / 72 MB/s. Smallest on faces, within 1% of the best
+/// elsewhere, and still far faster than the model stages that consume the frames, so it is the
+/// default; None remains for local runs where size does not matter.
 /// </para>
 /// </summary>
 public sealed class FrameChunkCodec(FrameChunkCompression compression = FrameChunkCodec.DefaultCompression)

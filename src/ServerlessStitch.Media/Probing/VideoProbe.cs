@@ -26,6 +26,11 @@ public sealed class VideoProbe(MediaLimits? limits = null, MediaTools? tools = n
 
         var header = await ReadHeaderAsync(path, cancellationToken).ConfigureAwait(false);
         var stream = header.Video ?? throw new NotAVideoException(path, "the file has no video stream", "read the stream headers");
+        if (header.IsStillImage)
+        {
+            throw new NotAVideoException(path, $"the file is a still image ({header.FormatName}), not a video", "read the stream headers");
+        }
+
         var rotation = StreamHeader.Rotation(stream);
         var codedWidth = stream.GetInt("width");
         var codedHeight = stream.GetInt("height");
@@ -104,8 +109,11 @@ public sealed class VideoProbe(MediaLimits? limits = null, MediaTools? tools = n
 }
 
 /// <summary>The parts of ffprobe's JSON the probe needs, copied out of the document.</summary>
-internal sealed record StreamHeader(JsonElement? Video, TimeSpan Duration, double? StartSeconds, IReadOnlyList<AudioStreamInfo> Audio)
+internal sealed record StreamHeader(JsonElement? Video, TimeSpan Duration, double? StartSeconds, IReadOnlyList<AudioStreamInfo> Audio, string FormatName)
 {
+    /// <summary>ffmpeg reads single images through its image demuxers (png_pipe, image2, ...); they have a "video" stream too.</summary>
+    public bool IsStillImage => FormatName == "image2" || FormatName.EndsWith("_pipe", StringComparison.Ordinal);
+
     public static StreamHeader Parse(JsonElement root)
     {
         JsonElement? video = null;
@@ -137,7 +145,8 @@ internal sealed record StreamHeader(JsonElement? Video, TimeSpan Duration, doubl
         var seconds = (format.ValueKind == JsonValueKind.Object ? format.GetDoubleOrNull("duration") : null)
             ?? video?.GetDoubleOrNull("duration") ?? 0;
         var start = format.ValueKind == JsonValueKind.Object ? format.GetDoubleOrNull("start_time") : null;
-        return new StreamHeader(video, TimeSpan.FromSeconds(seconds), start, audio);
+        var formatName = (format.ValueKind == JsonValueKind.Object ? format.GetString("format_name") : null) ?? string.Empty;
+        return new StreamHeader(video, TimeSpan.FromSeconds(seconds), start, audio, formatName);
     }
 
     /// <summary>The stream's duration, or Matroska's DURATION tag ("00:00:01.200000000") where the stream has none.</summary>

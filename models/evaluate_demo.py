@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from stitchmodels import manifest  # noqa: E402
 from stitchmodels.train.autoencoder import psnr  # noqa: E402
-from stitchmodels.train.crops import render_crops  # noqa: E402
+from stitchmodels.train.crops import cached_render_crops  # noqa: E402
 from stitchmodels.train.latent import layer_mean_codes, measure_edit  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -40,11 +40,11 @@ def load(manifest_path: str, name: str):
 
 
 @torch.no_grad()
-def evaluate_generator(manifest_path: str, seed: int, count: int) -> dict:
+def evaluate_generator(manifest_path: str, seed: int, count: int, cache_dir=None) -> dict:
     data = manifest.load(manifest_path)
     resolution = data["models"]["generator"]["resolution"]
     generator, encoder = load(manifest_path, "generator"), load(manifest_path, "encoder")
-    crops = render_crops(seed, count, resolution)
+    crops = cached_render_crops(seed, count, resolution, cache_dir)
     x = crops.images()
     codes = torch.cat([encoder(x[i:i + 64]) for i in range(0, len(x), 64)])
     recon = torch.cat([generator(codes[i:i + 64]) for i in range(0, len(x), 64)])
@@ -81,7 +81,9 @@ def evaluate_edits(manifest_path: str, held_out: dict) -> dict:
     crops, codes, images = held_out["crops"], held_out["codes"], held_out["images"]
     results = {}
     for name, entry in data["directions"].items():
-        direction = torch.from_numpy(np.load(manifest.resolve(manifest_path, entry))).float().reshape(-1)
+        direction = torch.from_numpy(np.load(manifest.resolve(manifest_path, entry))).float()
+        if direction.shape[0] == 1:
+            direction = direction.reshape(-1)  # [1, D]: the same shift on every layer
         attribute = entry.get("attribute", name)
         column = names.index(attribute)
         label_column = ["smile", "age"].index(attribute) if attribute in ("smile", "age") else column
@@ -91,7 +93,8 @@ def evaluate_edits(manifest_path: str, held_out: dict) -> dict:
         recon_identity = float((identity(generator(codes[room]).clamp(-1, 1)) * identity(images[room])).sum(1).mean())
         results[name] = {"default_step": entry["default_step"], "faces": int(room.sum()),
                          "score_change": round(effect.score_change, 3),
-                         "identity_cosine_to_input": round(effect.identity_cosine, 3),
+                         "identity_cosine_to_unedited": round(effect.identity_cosine, 3),
+                         "identity_cosine_to_input": round(effect.identity_to_input, 3),
                          "reconstruction_identity_cosine_to_input": round(recon_identity, 3)}
         log(f"edit {name}: {results[name]}")
     return results
@@ -105,12 +108,13 @@ def main(argv=None) -> int:
     p.add_argument("--out", default=os.path.join(HERE, "figures.json"))
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--skip-perception", action="store_true")
+    p.add_argument("--cache-dir", default=None, help="keep rendered crops here between runs")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     started = time.time()
     checked = manifest.verify(args.manifest)
     log(f"manifest: {checked} files match their sha256")
-    held_out = evaluate_generator(args.manifest, args.seed, args.crops)
+    held_out = evaluate_generator(args.manifest, args.seed, args.crops, args.cache_dir)
     log(f"generator: {held_out['figures']}")
     report = {"command": "/usr/bin/python3 models/evaluate_demo.py " + " ".join(sys.argv[1:] if argv is None else argv),
               "targets": TARGETS, "generator": held_out["figures"],

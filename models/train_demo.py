@@ -28,8 +28,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from stitchmodels import manifest  # noqa: E402
 from stitchmodels.arch.stylegan2 import script_generator  # noqa: E402
 from stitchmodels.train.autoencoder import (AutoencoderOptions, encode_all, finish_encoder,  # noqa: E402
-                                            psnr, train_autoencoder)
-from stitchmodels.train.crops import ATTRIBUTES, render_crops  # noqa: E402
+                                            load_models, psnr, train_autoencoder)
+from stitchmodels.train.crops import ATTRIBUTES, cached_render_crops  # noqa: E402
 from stitchmodels.train.latent import (choose_step, fit_direction, fit_mapping, layer_mean_codes,  # noqa: E402
                                        measure_edit)
 
@@ -40,7 +40,7 @@ GENERATOR_PARTS = ("generator", "directions")
 MIN_CHANGE = 0.5
 STEP_MARGIN = 0.1
 MIN_IDENTITY = 0.8
-CANDIDATE_STEPS = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
+CANDIDATE_STEPS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 
 
 def log(message: str) -> None:
@@ -64,15 +64,24 @@ def quick_perception_config(config):
                                      "identity_steps", "attribute_steps", "perceptual_steps")})
 
 
+def rendered_crops(args, seed: int, count: int):
+    return cached_render_crops(seed, count, args.resolution, args.cache_dir)
+
+
 def train_generator(args, timings: dict) -> dict:
     """Autoencoder -> mapping fit -> export generator.pt and encoder.pt; returns what directions need."""
     started = time.time()
-    data = render_crops(args.seed, args.crops, args.resolution)
+    data = rendered_crops(args, args.seed, args.crops)
     timings["render_crops_s"] = round(time.time() - started, 1)
     log(f"rendered {len(data)} aligned {args.resolution}x{args.resolution} crops in {timings['render_crops_s']} s")
     options = AutoencoderOptions(steps=args.steps, batch=args.batch)
     started = time.time()
-    generator, encoder = train_autoencoder(data, options, args.seed, log=log)
+    models = None
+    if args.resume:
+        models = load_models(os.path.join(args.out, "generator.pt"), os.path.join(args.out, "encoder.pt"),
+                             args.resolution)
+        log(f"continuing from {args.out}/generator.pt and encoder.pt at {args.lr_scale} x the learning rates")
+    generator, encoder = train_autoencoder(data, options, args.seed, log=log, models=models, lr_scale=args.lr_scale)
     timings["autoencoder_s"] = round(time.time() - started, 1)
 
     codes = encode_all(encoder, data)
@@ -106,33 +115,34 @@ def train_directions(args, timings: dict) -> dict:
     started = time.time()
     generator = load_model(args.manifest, "generator")
     encoder = load_model(args.manifest, "encoder")
-    data = render_crops(args.seed, args.crops, args.resolution)
+    data = rendered_crops(args, args.seed, args.crops)
     with torch.no_grad():
         train_codes = torch.cat([encoder(data.images(slice(i, i + 64))) for i in range(0, len(data), 64)])
     labels = torch.from_numpy(data.attributes)
     attributes = load_model(args.manifest, "attributes")
     identity = load_model(args.manifest, "identity")
     names = manifest.load(args.manifest)["models"]["attributes"].get("names", list(ATTRIBUTES))
-    validation = render_crops(args.seed + 1, args.validation_crops, args.resolution)
+    validation = rendered_crops(args, args.seed + 1, args.validation_crops)
     crops = validation.images()
     with torch.no_grad():
         codes = encoder(crops)
     report = {}
     os.makedirs(os.path.join(args.out, "directions"), exist_ok=True)
     for column, name in enumerate(ATTRIBUTES):
-        direction = fit_direction(name, layer_mean_codes(train_codes), labels[:, column])
+        direction = fit_direction(name, train_codes, labels[:, column])
         # Measure on faces with room to move up (label below the middle): "+step" is the edit users ask for.
         room = torch.from_numpy(validation.attributes[:, column] < 0.5)
         effects = [measure_edit(generator, attributes, identity, codes[room], crops[room], direction.vector,
                                 names.index(name), step) for step in CANDIDATE_STEPS]
         for e in effects:
-            log(f"direction {name}: step {e.step} changes the score by {e.score_change:+.3f}, identity {e.identity_cosine:.3f}")
+            log(f"direction {name}: step {e.step} changes the score by {e.score_change:+.3f}, identity "
+                f"{e.identity_cosine:.3f} (to the input {e.identity_to_input:.3f})")
         chosen = choose_step(effects, MIN_CHANGE + STEP_MARGIN, MIN_IDENTITY)
         path = os.path.join(args.out, "directions", f"{name}.npy")
-        np.save(path, direction.vector.numpy().reshape(1, -1).astype(np.float32))
+        np.save(path, direction.vector.numpy().astype(np.float32))
         manifest.register(args.manifest, "directions", name, path,
-                          {"shape": [1, int(direction.vector.numel())], "default_step": chosen.step, "attribute": name})
-        report[name] = {"fit_r2": round(direction.r2, 4), "slope_per_unit_step": round(direction.slope, 4),
+                          {"shape": list(direction.vector.shape), "default_step": chosen.step, "attribute": name})
+        report[name] = {"fit_r2": round(direction.r2, 4),
                         "default_step": chosen.step, "validation": asdict(chosen)}
         log(f"direction {name}: R^2 {direction.r2:.3f}, default step {chosen.step}")
     timings["directions_s"] = round(time.time() - started, 1)
@@ -151,8 +161,12 @@ def parse_args(argv=None):
     p.add_argument("--resolution", type=int, default=64)
     p.add_argument("--crops", type=int, default=3000)
     p.add_argument("--validation-crops", type=int, default=192)
-    p.add_argument("--steps", type=int, default=1100)
+    p.add_argument("--steps", type=int, default=800)
     p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--resume", action="store_true",
+                   help="continue training the generator/encoder already in --out (a second, lower-rate phase)")
+    p.add_argument("--lr-scale", type=float, default=1.0, help="scale both autoencoder learning rates")
+    p.add_argument("--cache-dir", default=None, help="keep rendered crops here between runs (same seed/count/size)")
     p.add_argument("--quick", action="store_true", help="tiny smoke run (not the shipped set)")
     args = p.parse_args(argv)
     if args.quick:
@@ -201,10 +215,10 @@ def main(argv=None) -> int:
     record = {"command": "/usr/bin/python3 models/train_demo.py " + " ".join(sys.argv[1:] if argv is None else argv),
               "seed": args.seed, "threads": args.threads, "parts": parts, "timings": timings,
               "torch": torch.__version__, "directions": directions}
-    # One record per run, so runs of separate parts (--only) keep each other's figures.
+    # One record per command, so runs of separate parts (--only) keep each other's figures.
     history_path = os.path.join(args.out, "training.json")
     history = json.load(open(history_path)) if os.path.exists(history_path) else {"runs": []}
-    history["runs"] = [r for r in history["runs"] if r["parts"] != parts] + [record]
+    history["runs"] = [r for r in history["runs"] if r["command"] != record["command"]] + [record]
     with open(history_path, "w") as f:
         json.dump(history, f, indent=2)
     log(f"done in {timings['total_s']} s: {timings}")

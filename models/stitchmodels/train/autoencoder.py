@@ -35,7 +35,7 @@ def demo_encoder_config(n_styles: int = 12, input_resolution: int = 64) -> E4ECo
 
 @dataclass
 class AutoencoderOptions:
-    steps: int = 1100
+    steps: int = 800
     batch: int = 12
     lr_generator: float = 2e-3
     lr_encoder: float = 1e-3
@@ -69,17 +69,33 @@ def psnr(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return 10.0 * torch.log10(4.0 / mse.clamp_min(1e-10))
 
 
-def train_autoencoder(data: CropSet, options: AutoencoderOptions, seed: int,
-                      perceptual: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = laplacian_pyramid_loss,
-                      log=print):
-    """Returns (generator, encoder) trained on ``data``; both in eval mode."""
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    size = data.crops.shape[1]
+def new_models(size: int):
     generator = Generator(demo_generator_config(size))
     config = demo_encoder_config(generator.n_latent)
     encoder = E4EInference(Encoder4Editing(config), torch.zeros(generator.n_latent, config.style_dim),
                            config.input_resolution)
+    return generator, encoder
+
+
+def load_models(generator_path: str, encoder_path: str, size: int):
+    """Eager copies of exported demo models (to continue training them)."""
+    generator, encoder = new_models(size)
+    generator.load_state_dict(torch.jit.load(generator_path).state_dict())
+    encoder.load_state_dict(torch.jit.load(encoder_path).state_dict())
+    return generator, encoder
+
+
+def train_autoencoder(data: CropSet, options: AutoencoderOptions, seed: int,
+                      perceptual: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = laplacian_pyramid_loss,
+                      log=print, models=None, lr_scale: float = 1.0):
+    """Returns (generator, encoder) trained on ``data``; both in eval mode.
+
+    ``models`` continues training a (generator, encoder) pair; ``lr_scale`` scales both rates.
+    """
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    size = data.crops.shape[1]
+    generator, encoder = models if models is not None else new_models(size)
     opt_g = torch.optim.Adam(generator.parameters(), lr=options.lr_generator, betas=(0.0, 0.99))
     opt_e = torch.optim.Adam(encoder.parameters(), lr=options.lr_encoder, betas=(0.9, 0.99))
     generator.train()
@@ -90,7 +106,7 @@ def train_autoencoder(data: CropSet, options: AutoencoderOptions, seed: int,
         scale = 0.5 * (1.0 + math.cos(math.pi * step / options.steps))
         for opt, lr in ((opt_g, options.lr_generator), (opt_e, options.lr_encoder)):
             for group in opt.param_groups:
-                group["lr"] = lr * (0.05 + 0.95 * scale)
+                group["lr"] = lr_scale * lr * (0.05 + 0.95 * scale)
         index = rng.integers(0, len(data), options.batch)
         x = data.images(index)
         if rng.random() < 0.5:
@@ -130,7 +146,8 @@ def finish_encoder(model: E4EInference, latent_avg: torch.Tensor) -> E4EInferenc
     The exported e4e contract adds the average latent inside ``forward``, like the public e4e.
     """
     encoder = model.encoder
-    avg = latent_avg.reshape(encoder.n_styles, -1)
+    # Only the change of the average moves between the heads and the buffer.
+    avg = latent_avg.reshape(encoder.n_styles, -1) - model.latent_avg
     with torch.no_grad():
         model.latent_avg.add_(avg)
         # w_0 = style_0(c); w_i = w_0 + style_i(f): subtract avg_0 from head 0, (avg_i - avg_0) from head i.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 import torch
@@ -45,3 +47,17 @@ def render_crops(seed: int, count: int, size: int, per_identity: int = 4) -> Cro
         attrs.append([out.attributes[name] for name in ATTRIBUTES])
         ids.append(i // per_identity)
     return CropSet(np.stack(crops), np.asarray(attrs, np.float32), np.asarray(ids, np.int64))
+
+
+def cached_render_crops(seed: int, count: int, size: int, cache_dir: Optional[str]) -> CropSet:
+    """render_crops, kept in ``cache_dir`` when given (rendering is a large part of a CPU run)."""
+    if not cache_dir:
+        return render_crops(seed, count, size)
+    path = os.path.join(cache_dir, f"crops_seed{seed}_n{count}_r{size}.npz")
+    if os.path.exists(path):
+        cached = np.load(path)
+        return CropSet(cached["crops"], cached["attributes"], cached["identity"])
+    data = render_crops(seed, count, size)
+    os.makedirs(cache_dir, exist_ok=True)
+    np.savez(path, crops=data.crops, attributes=data.attributes, identity=data.identity)
+    return data

@@ -76,46 +76,57 @@ def fit_mapping(generator: Generator, codes: torch.Tensor, mean_samples: int = 2
 @dataclass
 class Direction:
     name: str
-    vector: torch.Tensor      # [D], unit norm
-    slope: float              # attribute units per unit step, from the linear fit
-    r2: float                 # fraction of the label variance the linear fit explains
+    vector: torch.Tensor      # [L, D] (or [D] for W codes): the code shift for one attribute unit
+    r2: float                 # label variance explained by a least-squares fit on the codes (linearity check)
 
 
 def fit_direction(name: str, codes: torch.Tensor, labels: torch.Tensor, ridge: float = 1e-3) -> Direction:
-    """Least-squares boundary normal: labels ~ codes @ beta + b; direction = beta / |beta|."""
-    x = codes.double()
+    """Edit direction from W+ codes [N, L, D] (or W codes [N, D]) and attribute labels [N].
+
+    The direction is the regression of the codes on the label, cov(codes, label) / var(label):
+    the mean code shift per unit of the attribute (the difference of class means, for two
+    classes). A least-squares boundary normal (InterFaceGAN's SVM normal) would instead favour
+    low-variance code directions the generator hardly uses; this one follows the directions the
+    faces actually differ along, so a step of 0.5 aims at half the attribute's [0, 1] range.
+    ``r2`` is the fit of label ~ codes (ridge), reported to show how linearly the codes carry it.
+    """
+    shape = codes.shape[1:]
+    x = codes.reshape(codes.shape[0], -1).double()
     y = labels.double()
-    xm, ym = x.mean(0), y.mean()
-    xc, yc = x - xm, y - ym
+    xc, yc = x - x.mean(0), y - y.mean()
+    shift = xc.T @ yc / (yc @ yc)
     gram = xc.T @ xc
     gram += ridge * gram.diagonal().mean() * torch.eye(x.shape[1], dtype=x.dtype)
     beta = torch.linalg.solve(gram, xc.T @ yc)
-    pred = xc @ beta
-    r2 = 1.0 - float(((yc - pred) ** 2).sum() / (yc ** 2).sum())
-    norm = float(beta.norm())
-    return Direction(name, (beta / norm).float(), norm, r2)
+    r2 = 1.0 - float(((yc - xc @ beta) ** 2).sum() / (yc ** 2).sum())
+    return Direction(name, shift.float().reshape(shape), r2)
 
 
 @dataclass
 class StepEffect:
     step: float
     score_change: float        # mean attribute-score change, edited vs unedited reconstruction
-    identity_cosine: float     # mean cosine(identity(edited), identity(input crop))
+    identity_cosine: float     # mean cosine(identity(edited), identity(unedited reconstruction))
+    identity_to_input: float   # mean cosine(identity(edited), identity(input crop))
 
 
 @torch.no_grad()
 def measure_edit(generator: Callable, attributes: Callable, identity: Callable, codes: torch.Tensor,
                  crops: torch.Tensor, direction: torch.Tensor, attribute_index: int, step: float,
                  batch: int = 64) -> StepEffect:
-    """Edit strength and identity preservation of ``codes + step * direction`` (all layers)."""
-    changes, cosines = [], []
+    """Edit strength and identity preservation of ``codes + step * direction`` ([D] applies to all layers)."""
+    delta = step * (direction.view(1, 1, -1) if direction.dim() == 1 else direction.unsqueeze(0))
+    changes, cosines, to_input = [], [], []
     for i in range(0, codes.shape[0], batch):
         w = codes[i:i + batch]
         before = generator(w).clamp(-1, 1)
-        after = generator(w + step * direction.view(1, 1, -1)).clamp(-1, 1)
+        after = generator(w + delta).clamp(-1, 1)
         changes.append(attributes(after)[:, attribute_index] - attributes(before)[:, attribute_index])
-        cosines.append((identity(after) * identity(crops[i:i + batch])).sum(1))
-    return StepEffect(step, float(torch.cat(changes).mean()), float(torch.cat(cosines).mean()))
+        edited_id = identity(after)
+        cosines.append((edited_id * identity(before)).sum(1))
+        to_input.append((edited_id * identity(crops[i:i + batch])).sum(1))
+    return StepEffect(step, float(torch.cat(changes).mean()), float(torch.cat(cosines).mean()),
+                      float(torch.cat(to_input).mean()))
 
 
 def choose_step(effects: Sequence[StepEffect], min_change: float, min_identity: float) -> StepEffect:

@@ -15,9 +15,6 @@ from ..render.background import make_background
 FRAME_SIZE = 256
 CROP_SIZE = 64
 ATTRIBUTES = ("smile", "age")
-# How far a frame's age may stray from its identity's own: the identity embedder must see the same
-# person at several ages, because edits change age and must keep identity.
-AGE_SPREAD = 0.35
 
 
 @dataclass
@@ -45,7 +42,9 @@ def render_set(seed: int, identities: int, frames_per_identity: int, empty_frame
     for person in range(identities):
         ident = sample_identity(rng)
         for _ in range(frames_per_identity):
-            age = float(np.clip(ident.age + rng.uniform(-AGE_SPREAD, AGE_SPREAD), 0.0, 1.0))
+            # Every frame draws its own age: the identity embedder must see each person young and
+            # old, because age edits must keep identity; it also keeps age apart from identity.
+            age = float(rng.uniform(0.0, 1.0))
             state = dataclasses.replace(sample_state(rng, FRAME_SIZE), age=age)
             out = render(ident, state, FRAME_SIZE, int(rng.integers(1 << 31)))
             if keep_frames:

@@ -104,6 +104,36 @@ public sealed partial class NpyArray
         return new NpyArray(values, shape);
     }
 
+    /// <summary>Writes the array as a version-1 little-endian float32 <c>.npy</c> (numpy.load reads it).</summary>
+    public void Write(Stream destination)
+    {
+        string shape = Shape.Length == 1 ? $"({Shape[0]},)" : $"({string.Join(", ", Shape)})";
+        string dictionary = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}";
+        // The header (magic, version, length, dictionary, newline) is padded with spaces to a multiple of 64 bytes.
+        int unpadded = Magic.Length + 4 + dictionary.Length + 1;
+        string header = dictionary.PadRight(dictionary.Length + ((64 - (unpadded % 64)) % 64)) + "\n";
+        var prefix = new byte[Magic.Length + 4];
+        Magic.CopyTo(prefix, 0);
+        prefix[6] = 1;
+        BinaryPrimitives.WriteUInt16LittleEndian(prefix.AsSpan(8), checked((ushort)header.Length));
+        destination.Write(prefix);
+        destination.Write(Encoding.Latin1.GetBytes(header));
+        var payload = new byte[Values.Length * 4];
+        for (int i = 0; i < Values.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(payload.AsSpan(i * 4), Values[i]);
+        }
+        destination.Write(payload);
+    }
+
+    /// <summary>The array as <c>.npy</c> bytes.</summary>
+    public byte[] ToBytes()
+    {
+        using var buffer = new MemoryStream();
+        Write(buffer);
+        return buffer.ToArray();
+    }
+
     private static int[] ParseShape(string text, string source)
     {
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -25,6 +25,23 @@ public sealed class NpyArrayTests : IDisposable
         Assert.Equal(array.Values.Length * 0.25f - 3.25f, array.Values[^1]);
     }
 
+    [Theory]
+    [InlineData(new[] { 48, 10, 128 })]
+    [InlineData(new[] { 7 })]
+    public void Write_ReadByNumPy_SameValuesAndShape(int[] shape)
+    {
+        string path = Path.Combine(_dir, "w.npy");
+        var values = Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(i => (i * 0.5f) - 7f).ToArray();
+        File.WriteAllBytes(path, new NpyArray(values, shape).ToBytes());
+
+        string summary = Repository.RunPython(
+            "import numpy as np, sys; a = np.load(sys.argv[1]); print(a.dtype, a.shape, float(a.reshape(-1)[-1]))", path);
+
+        string expectedShape = shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
+        Assert.Equal($"float32 {expectedShape} {values[^1]:0.0}", summary.Trim());
+        Assert.Equal(values, NpyArray.Read(path).Values);
+    }
+
     [Fact]
     public void Read_IntegerArray_RefusedNamingDtype()
     {

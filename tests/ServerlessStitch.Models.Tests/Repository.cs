@@ -10,7 +10,8 @@ internal static class Repository
     public static string DemoManifest => Path.Combine(Root, "models", "manifest.json");
 
     /// <summary>Runs a Python snippet with Debian's python3 (which has numpy) and fails the test on a non-zero exit.</summary>
-    public static void RunPython(string script, params string[] args)
+    /// <summary>Runs a python3 snippet and returns what it printed.</summary>
+    public static string RunPython(string script, params string[] args)
     {
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
@@ -20,9 +21,11 @@ internal static class Repository
             start.ArgumentList.Add(arg);
         }
         using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"python3 failed: {stderr}");
+        return stdout.Result;
     }
 
     private static string FindRoot()

@@ -35,6 +35,19 @@ public sealed class PngWriterTests(TestClips clips)
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, row.Pixels);
     }
 
+    [Fact]
+    public void Column_TwoFrames_StacksThemTopToBottom()
+    {
+        var top = Frame.Rgb(5, 1, 2, [1, 2, 3, 4, 5, 6]);
+        var bottom = Frame.Rgb(6, 1, 1, [7, 8, 9]);
+
+        var column = FrameComposer.Column([top, bottom]);
+
+        Assert.Equal((1, 3, 5), (column.Width, column.Height, column.Index));
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, column.Pixels);
+        Assert.Throws<ArgumentException>(() => FrameComposer.Column([top, Frame.Rgb(6, 2, 1, [1, 2, 3, 4, 5, 6])]));
+    }
+
     private static Frame WithChannels(Frame rgb, int channels)
     {
         var pixels = new byte[rgb.Width * rgb.Height * channels];

@@ -58,7 +58,7 @@ public sealed class FrameCompositor(int resolution)
     }
 
     /// <summary>Pixel box around the quad, clipped to the frame: outside it the warped alpha is 0 anyway.</summary>
-    private static (int X0, int Y0, int Width, int Height) Bounds(FaceQuad quad, int frameWidth, int frameHeight)
+    internal static (int X0, int Y0, int Width, int Height) Bounds(FaceQuad quad, int frameWidth, int frameHeight)
     {
         Point2[] corners = quad.Corners();
         int x0 = Math.Max(0, (int)Math.Floor(corners.Min(p => p.X)) - 1);
@@ -69,7 +69,7 @@ public sealed class FrameCompositor(int resolution)
     }
 
     /// <summary>grid_sample grid [1, h, w, 2]: each frame pixel of the box mapped into the crop's [-1, 1] square.</summary>
-    private Tensor FrameToCropGrid(FaceQuad quad, int x0, int y0, int width, int height)
+    internal Tensor FrameToCropGrid(FaceQuad quad, int x0, int y0, int width, int height)
     {
         using var scope = NewDisposeScope();
         Tensor xs = arange(x0, x0 + width, 1.0, float64).view(1, width).expand(height, width);

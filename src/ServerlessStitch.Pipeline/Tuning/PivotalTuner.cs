@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using ServerlessStitch.Pipeline.Inversion;
+using ServerlessStitch.Torch;
+using static ServerlessStitch.Torch.torch;
+using static ServerlessStitch.Torch.torch.jit;
+using F = ServerlessStitch.Torch.torch.nn.functional;
+
+namespace ServerlessStitch.Pipeline.Tuning;
+
+/// <summary>
+/// Pivotal tuning inversion on a whole video (paper §3.3, STIT-NOTES "PTI"): one deep copy of the pretrained
+/// generator is fine-tuned on every frame jointly, with the encoder pivots fixed, so that G_pti(w_i) ≈ c_i.
+/// Loss per step = LpipsWeight·LPIPS + L2Weight·MSE against the crops, plus the locality regularizer: one z per
+/// step, w = w̄ + ψ·(mapping(z) − w̄), w_r = pivot + α·(w − pivot)/‖w − pivot‖ (norm over the whole W+ tensor),
+/// LocalityWeight·(MSE + LPIPS) between the tuned generator and the frozen original at w_r.
+/// The pretrained generator passed in is never modified.
+/// </summary>
+public sealed class PivotalTuner
+{
+    private readonly ScriptModule _generator;
+    private readonly ScriptModule _perceptual;
+    private readonly int _zDim;
+    private readonly PtiOptions _options;
+
+    /// <param name="generator">The pretrained generator (DESIGN.md §4: <c>forward(w)</c>, <c>mapping(z)</c>); read only.</param>
+    /// <param name="perceptual">The LPIPS model, <c>forward(a, b)</c> → <c>[N]</c>.</param>
+    /// <param name="zDim">Dz of <c>mapping</c> (the manifest's <c>z_dim</c>).</param>
+    public PivotalTuner(ScriptModule generator, ScriptModule perceptual, int zDim, PtiOptions? options = null)
+    {
+        _generator = Check.NotNull(generator);
+        _perceptual = Check.NotNull(perceptual);
+        _zDim = Check.Positive(zDim);
+        _options = options ?? new PtiOptions();
+        _options.Validate();
+    }
+
+    public PtiOptions Options => _options;
+
+    /// <summary>
+    /// Tunes a deep copy of the generator on <paramref name="crops"/> <c>[N, 3, R, R]</c> in [-1, 1] around
+    /// <paramref name="pivots"/> <c>[N, L, D]</c> and returns it (the caller owns it; save it with
+    /// <see cref="ScriptModule.save(Stream)"/>). Passes × ⌈N / BatchSize⌉ Adam steps, frames in order.
+    /// <paramref name="progress"/> is called synchronously on this thread after every step. Cancelling stops between
+    /// steps with <see cref="OperationCanceledException"/> and frees the partly tuned copy.
+    /// </summary>
+    public ScriptModule Tune(Tensor crops, Tensor pivots, IProgress<PtiProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Check.NotNull(crops);
+        Check.NotNull(pivots);
+        if (crops.dim() != 4 || crops.size(1) != 3 || crops.size(0) == 0)
+        {
+            throw new ArgumentException($"Expected aligned crops [N, 3, R, R] with N > 0; got [{string.Join(", ", crops.shape)}].", nameof(crops));
+        }
+        if (pivots.dim() != 3 || pivots.size(0) != crops.size(0))
+        {
+            throw new ArgumentException($"Expected one W+ pivot [N, L, D] per crop ({crops.size(0)}); got [{string.Join(", ", pivots.shape)}].", nameof(pivots));
+        }
+
+        int frames = (int)crops.size(0);
+        int stepsPerPass = (frames + _options.BatchSize - 1) / _options.BatchSize;
+        int steps = stepsPerPass * _options.Passes;
+
+        ScriptModule tuned = _generator.clone();
+        try
+        {
+            tuned.eval();
+            FrozenModule.SetRequiresGrad(tuned, true);
+            using ScriptModule perceptual = FrozenModule.Copy(_perceptual);
+            using Tensor mean = MeanLatent.Of(_generator, _zDim, _options.Seed);
+            using var random = new Generator(_options.Seed);
+            IReadOnlyList<Tensor> parameters = tuned.parameters();
+            try
+            {
+                using var adam = optim.Adam(parameters, lr: _options.LearningRate, beta1: _options.Beta1, beta2: _options.Beta2);
+                var clock = Stopwatch.StartNew();
+                long frameSteps = 0;
+                for (int pass = 0, step = 0; pass < _options.Passes; pass++)
+                {
+                    for (int first = 0; first < frames; first += _options.BatchSize, step++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        int count = Math.Min(_options.BatchSize, frames - first);
+                        (double loss, double reconstruction, double regularizer) =
+                            Step(tuned, perceptual, adam, mean, random, crops, pivots, first, count);
+                        frameSteps += count;
+                        progress?.Report(new PtiProgress(pass, _options.Passes, step, steps, loss, reconstruction, regularizer,
+                            frameSteps / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+                    }
+                }
+                adam.zero_grad();
+            }
+            finally
+            {
+                foreach (Tensor parameter in parameters)
+                {
+                    parameter.Dispose();
+                }
+            }
+            return tuned;
+        }
+        catch
+        {
+            tuned.Dispose();
+            throw;
+        }
+    }
+
+    private (double Loss, double Reconstruction, double Regularizer) Step(ScriptModule tuned, ScriptModule perceptual, ServerlessStitch.Torch.Modules.Adam adam,
+        Tensor mean, Generator random, Tensor crops, Tensor pivots, int first, int count)
+    {
+        using var scope = NewDisposeScope();
+        Tensor target = crops.narrow(0, first, count).detach();
+        Tensor pivot = pivots.narrow(0, first, count).detach();
+
+        Tensor image = tuned.forward(pivot);
+        Tensor reconstruction = (perceptual.forward(image, target).mean() * _options.LpipsWeight)
+                                + (F.mse_loss(image, target) * _options.L2Weight);
+        Tensor loss = reconstruction;
+        double regularizerValue = 0;
+        if (_options.LocalityRegularization && _options.LocalityWeight > 0)
+        {
+            Tensor regularizer = LocalityRegularizer(tuned, perceptual, mean, random, pivot);
+            loss = reconstruction + regularizer;
+            regularizerValue = regularizer.item<float>();
+        }
+
+        adam.zero_grad();
+        loss.backward();
+        adam.step();
+        return (loss.item<float>(), reconstruction.item<float>(), regularizerValue);
+    }
+
+    /// <summary>PTI's <c>Space_Regularizer.ball_holder_loss_lazy</c> with one sample per step.</summary>
+    private Tensor LocalityRegularizer(ScriptModule tuned, ScriptModule perceptual, Tensor mean, Generator random, Tensor pivot)
+    {
+        Tensor wr, original;
+        using (no_grad())
+        {
+            Tensor z = randn([1, _zDim], generator: random);
+            Tensor w = mean + ((_generator.invoke("mapping", z) - mean) * _options.Truncation);      // truncation toward w̄
+            Tensor direction = w.unsqueeze(1) - pivot;                                                // [B, L, D]
+            wr = pivot + (direction * _options.LocalityAlpha / direction.norm().clamp_min(1e-12));   // α = 30 from the pivot
+            original = _generator.forward(wr);                                                        // the frozen original
+        }
+        Tensor moved = tuned.forward(wr);
+        return ((F.mse_loss(moved, original) + perceptual.forward(moved, original).mean()) * _options.LocalityWeight);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using ServerlessStitch.Media;
+using ServerlessStitch.Pipeline.Stitching;
+using ServerlessStitch.Torch;
+using static ServerlessStitch.Torch.torch;
+
+namespace ServerlessStitch.Pipeline.Tests.Stitching;
+
+/// <summary>
+/// Issue 5's figure: the boundary error (L1 in the ring, full-frame coordinates) of stitching tuning vs plain mask
+/// paste (the paper's Figure 8 ablation) on calm frames with a real smile edit, the demo generator as the PTI generator.
+/// </summary>
+[Collection(StitchingTestGroup.Name)]
+public class BoundaryErrorFigureTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Reduced from the default 100 for test time; the opt-in sweep below measured 38% at 10 iterations, 41% at 20 and
+    /// 44% at 30 (the margin for demo models that change). The 30% bar is on the reference paste (alpha = the full mask);
+    /// a feathered paste blends the ring itself, so both errors are smaller there and the gap narrower (printed only).
+    /// </summary>
+    internal const int TestIterations = 30;
+
+    [Fact]
+    public async Task StitchingTuning_CalmFrames_BoundaryErrorAtLeast30PercentBelowPlainPaste()
+    {
+        CalmStitchingData data = await CalmStitchingData.GetAsync();
+
+        Figure[] figures = Measure(data, new StitchingOptions { Iterations = TestIterations }, frames: 2, output);
+
+        Figure reference = figures.Single(f => !f.Feathered);
+        Assert.True(reference.Reduction >= 0.30,
+            $"boundary error {reference.Plain:F2} -> {reference.Tuned:F2} levels, {reference.Reduction:P1} lower; 30% required");
+    }
+
+    [Fact]
+    public async Task Measure_UnchangedFrame_IsZero()
+    {
+        CalmStitchingData data = await CalmStitchingData.GetAsync();
+        using StitchingMasks masks = data.Masks.Slice(0, 1);
+
+        double error = new BoundaryError(data.Resolution).Measure(data.Frames[0], data.Frames[0], data.Quads[0], masks.Border);
+
+        Assert.Equal(0, error);
+    }
+
+    /// <summary>
+    /// The README's figures: 10 to 100 (the reference default) iterations on every loaded calm frame.
+    /// Opt-in (about 4 minutes on 2 cores): STITCH_FULL_FIGURES=1.
+    /// </summary>
+    [Fact]
+    public async Task StitchingTuning_IterationSweep_Figures()
+    {
+        if (Environment.GetEnvironmentVariable("STITCH_FULL_FIGURES") != "1")
+        {
+            output.WriteLine("set STITCH_FULL_FIGURES=1 to measure the figures at 10 to 100 iterations");
+            return;
+        }
+        CalmStitchingData data = await CalmStitchingData.GetAsync();
+        foreach (int iterations in new[] { 10, 20, 30, 50, 100 })
+        {
+            Figure[] figures = Measure(data, new StitchingOptions { Iterations = iterations }, CalmStitchingData.FrameCount, output);
+            if (iterations >= TestIterations)
+            {
+                Figure reference = figures.Single(f => !f.Feathered);
+                Assert.True(reference.Reduction >= 0.30, $"{iterations} iterations: {reference.Reduction:P1} lower");
+            }
+        }
+    }
+
+    internal readonly record struct Figure(bool Feathered, double Plain, double Tuned)
+    {
+        public double Reduction => 1 - (Tuned / Plain);
+    }
+
+    /// <summary>Tunes each frame once and pastes it, and the plain edit, both with the full mask and feathered.</summary>
+    internal static Figure[] Measure(CalmStitchingData data, StitchingOptions options, int frames, ITestOutputHelper output)
+    {
+        StitchedFramePaster[] pasters = [new(data.Resolution, feathered: false), new(data.Resolution, feathered: true)];
+        var metric = new BoundaryError(data.Resolution);
+        var tuner = new StitchingTuner(options);
+        var plainSum = new double[2];
+        var tunedSum = new double[2];
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < frames; i++)
+        {
+            using var scope = NewDisposeScope();
+            (Tensor latents, Tensor crops, StitchingMasks masks) = data.Slice(i, 1);
+            using (masks)
+            {
+                using StitchingResult result = tuner.Tune(data.Generator, latents, crops, masks);
+                var line = $"frame {i}: border loss {result.Traces[0].BorderLosses[0]:F4} -> {result.Traces[0].FinalBorderLoss:F4}; boundary error";
+                for (int p = 0; p < pasters.Length; p++)
+                {
+                    Frame plain = pasters[p].Paste(data.Frames[i], data.Quads[i], data.Edited.select(0, i), masks.Full);
+                    Frame tuned = pasters[p].Paste(data.Frames[i], data.Quads[i], result.Stitched.select(0, 0), masks.Full);
+                    double plainError = metric.Measure(data.Frames[i], plain, data.Quads[i], masks.Border);
+                    double tunedError = metric.Measure(data.Frames[i], tuned, data.Quads[i], masks.Border);
+                    line += $" {(pasters[p].Feathered ? "feathered" : "full mask")} {plainError:F2} -> {tunedError:F2}";
+                    plainSum[p] += plainError;
+                    tunedSum[p] += tunedError;
+                }
+                output.WriteLine(line);
+            }
+        }
+        double seconds = clock.Elapsed.TotalSeconds / frames;
+        Figure[] figures = [.. pasters.Select((p, k) => new Figure(p.Feathered, plainSum[k] / frames, tunedSum[k] / frames))];
+        foreach (Figure f in figures)
+        {
+            output.WriteLine($"{options.Iterations} iterations ({options.Loss}), {(f.Feathered ? "feathered paste" : "full-mask paste")}, " +
+                             $"{frames} calm frames, {CalmStitchingData.Edit} {data.EditStep}: boundary error plain paste {f.Plain:F2} levels, " +
+                             $"stitched {f.Tuned:F2} levels ({f.Reduction:P1} lower); {seconds:F1} s per frame");
+        }
+        return figures;
+    }
+}

@@ -24,6 +24,9 @@ public sealed class ModelCatalog : IDisposable
 
     public ModelManifest Manifest { get; }
 
+    /// <summary>Where the models live (CPU unless the caller chose a device); tensors fed to them belong there too.</summary>
+    public Device Device => _device;
+
     /// <summary>The loaded model for <paramref name="file"/>, in eval mode; shared, so do not train it.</summary>
     public ScriptModule Get(ModelFile file)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ServerlessStitch.Media;
 using ServerlessStitch.Models;
 using ServerlessStitch.Storage;
@@ -13,7 +14,11 @@ namespace ServerlessStitch.Pipeline.Job;
 /// </summary>
 public sealed class JobBlobs(IBlobStore store, JobPaths paths)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
     private readonly FrameChunkCodec _codec = new();
 
     public IBlobStore Store { get; } = Check.NotNull(store);

@@ -30,6 +30,9 @@ public sealed record JobPaths(string JobId)
     public string Stitched(int firstFrame) => Chunk("stitched", firstFrame, "chunk");
     public string StitchFigures(int firstFrame) => Chunk("stitched", firstFrame, "json");
 
+    /// <summary>One frame's stage strip for <c>preview.png</c>: aligned crop, inversion, PTI, edit, stitched.</summary>
+    public string PreviewStrip(int frame) => Chunk("preview", frame, "chunk");
+
     private string Chunk(string folder, int firstFrame, string extension) =>
         string.Create(CultureInfo.InvariantCulture, $"{Prefix}{folder}/{firstFrame:D6}.{extension}");
 }

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using ServerlessStitch.Media;
+using ServerlessStitch.Models;
+using ServerlessStitch.Pipeline.Job;
+using ServerlessStitch.Storage;
+using ServerlessStitch.Torch;
+
+namespace ServerlessStitch.Cli;
+
+/// <summary>
+/// <c>stitch edit INPUT --edit smile=1.5 [-o OUTPUT.mp4] [--data DIR]</c>: the whole pipeline in this process on
+/// the embedded defaults (demo models, the filesystem store under <c>--data</c>), with live progress per stage.
+/// The job's blobs (output.mp4, compare.mp4, preview.png, report.json and every intermediate) stay under
+/// <c>DIR/stitch-jobs/JOB_ID/</c>; the edited video is also copied to <c>-o</c>.
+/// </summary>
+internal static class EditCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<FileInfo>("input") { Description = "The video to edit." };
+        var edits = new Option<string[]>("--edit", "-e")
+        {
+            Description = "An edit NAME[=STEP] (see `stitch models`) or PATH.npy=STEP; repeat for several.",
+            Required = true,
+        };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write the edited video. Default: INPUT_NAME.edited.mp4 here." };
+        var data = new Option<DirectoryInfo>("--data") { Description = "The filesystem blob store.", DefaultValueFactory = _ => new DirectoryInfo(".stitch") };
+        var models = CommonOptions.Models();
+        var chunk = new Option<int>("--chunk-size") { Description = "Frames per chunk.", DefaultValueFactory = _ => 16 };
+        var ptiPasses = new Option<int?>("--pti-passes") { Description = "PTI passes over all frames (default 80, the paper's)." };
+        var stitchIterations = new Option<int?>("--stitching-iterations") { Description = "Stitching-tuning iterations per frame (default 100)." };
+        var noPti = new Option<bool>("--no-pti") { Description = "Ablation: skip PTI (pretrained generator)." };
+        var noStitching = new Option<bool>("--no-stitching-tuning") { Description = "Ablation: paste the edit inside the dilated mask without stitching tuning." };
+        var optimizationPivots = new Option<bool>("--optimization-pivots") { Description = "Ablation: per-frame optimisation instead of the encoder." };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("edit", "Edit the face in a video (Stitch it in Time) and write the edited video.")
+        {
+            input, edits, output, data, models, chunk, ptiPasses, stitchIterations, noPti, noStitching, optimizationPivots, threads,
+        };
+        command.SetAction((result, cancellationToken) =>
+        {
+            var request = new EditRequest
+            {
+                Edits = result.GetValue(edits) ?? [],
+                ChunkSize = result.GetValue(chunk),
+                TuneGenerator = !result.GetValue(noPti),
+                TuneStitching = !result.GetValue(noStitching),
+                Pivots = result.GetValue(optimizationPivots) ? PivotSource.Optimization : PivotSource.Encoder,
+            };
+            if (result.GetValue(ptiPasses) is int passes)
+            {
+                request = request with { Pti = request.Pti with { Passes = passes } };
+            }
+            if (result.GetValue(stitchIterations) is int iterations)
+            {
+                request = request with { Stitching = request.Stitching with { Iterations = iterations } };
+            }
+            var inputFile = result.GetValue(input)!;
+            var outputFile = result.GetValue(output) ?? new FileInfo(Path.GetFileNameWithoutExtension(inputFile.Name) + ".edited.mp4");
+            return RunAsync(inputFile, outputFile, result.GetValue(data)!, result.GetValue(models), request, result.GetValue(threads), Console.Out, cancellationToken);
+        });
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(FileInfo input, FileInfo output, DirectoryInfo data, string? modelsPath, EditRequest request,
+        int threads, TextWriter console, CancellationToken cancellationToken)
+    {
+        torch.set_num_threads(threads);
+        var manifest = ModelManifest.Load(ModelManifestLocator.Locate(modelsPath));
+        using var catalog = new ModelCatalog(manifest);
+        var store = new FileSystemBlobStore(data.FullName);
+        var runner = new EditJobRunner(store, catalog);
+
+        string jobId = await runner.SubmitAsync(input.FullName, request, cancellationToken).ConfigureAwait(false);
+        console.WriteLine($"job {jobId}: {input.Name}, edits {string.Join(", ", request.Edits)}, model set '{manifest.Name}'");
+        var report = await runner.RunAsync(jobId, new ProgressDisplay(console, !Console.IsOutputRedirected), cancellationToken).ConfigureAwait(false);
+
+        var paths = new JobPaths(jobId);
+        await using (var download = await store.OpenReadAsync(JobPaths.Container, paths.Output, null, cancellationToken).ConfigureAwait(false))
+        await using (var file = File.Create(output.FullName + ".partial"))
+        {
+            await download.Content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+        File.Move(output.FullName + ".partial", output.FullName, overwrite: true);
+        ReportSummary.Write(console, report, output.FullName, Path.Combine(data.FullName, JobPaths.Container, jobId));
+        return 0;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using ServerlessStitch.Pipeline.Job;
+
+namespace ServerlessStitch.Cli;
+
+/// <summary>
+/// The live per-stage progress line of <c>stitch edit</c>: units done, loss, rate and ETA, redrawn in place on a
+/// terminal; on a redirected output (logs, CI) one line per tenth of a stage and one when it completes.
+/// </summary>
+internal sealed class ProgressDisplay(TextWriter output, bool interactive) : IProgress<StageProgress>
+{
+    private readonly Dictionary<string, Stopwatch> _clocks = [];
+    private readonly Dictionary<string, int> _printedTenths = [];
+    private readonly Lock _gate = new();
+    private int _lastWidth;
+
+    public void Report(StageProgress value)
+    {
+        lock (_gate)
+        {
+            if (!_clocks.TryGetValue(value.Stage, out var clock))
+            {
+                _clocks[value.Stage] = clock = Stopwatch.StartNew();
+            }
+            string line = Format(value, clock.Elapsed);
+            if (interactive)
+            {
+                output.Write("\r" + line.PadRight(_lastWidth));
+                _lastWidth = line.Length;
+                if (value.IsComplete)
+                {
+                    output.WriteLine();
+                    _lastWidth = 0;
+                }
+                return;
+            }
+            int tenths = value.Total == 0 ? 10 : value.Done * 10 / value.Total;
+            if (value.IsComplete || tenths > _printedTenths.GetValueOrDefault(value.Stage, -1))
+            {
+                _printedTenths[value.Stage] = tenths;
+                output.WriteLine(line);
+            }
+        }
+    }
+
+    internal static string Format(StageProgress value, TimeSpan elapsed)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        string text = string.Format(culture, "{0,-10} {1,5}/{2,-5}", value.Stage, value.Done, value.Total);
+        if (value.Loss is double loss)
+        {
+            text += string.Format(culture, "  loss {0:F4}", loss);
+        }
+        if (value.IsComplete)
+        {
+            return text + string.Format(culture, "  done in {0:F1} s", elapsed.TotalSeconds) + Suffix(value);
+        }
+        if (value.Done > 0 && elapsed.TotalSeconds > 0)
+        {
+            double rate = value.Done / elapsed.TotalSeconds;
+            text += string.Format(culture, "  {0:F1}/s  ETA {1:F0} s", rate, (value.Total - value.Done) / rate);
+        }
+        return text + Suffix(value);
+    }
+
+    private static string Suffix(StageProgress value) => value.Detail is null ? "" : "  " + value.Detail;
+}

@@ -74,14 +74,23 @@ def train_generator(args, timings: dict) -> dict:
     data = rendered_crops(args, args.seed, args.crops)
     timings["render_crops_s"] = round(time.time() - started, 1)
     log(f"rendered {len(data)} aligned {args.resolution}x{args.resolution} crops in {timings['render_crops_s']} s")
-    options = AutoencoderOptions(steps=args.steps, batch=args.batch)
+    options = AutoencoderOptions(steps=args.steps, batch=args.batch, region_weight=args.region_weight,
+                                 attribute_weight=args.attribute_weight)
+    scorer = None
+    if args.attribute_weight > 0:
+        if "attributes" not in manifest.load(args.manifest)["models"]:
+            raise SystemExit("train_demo.py: --attribute-weight needs the attribute scorer; train it first "
+                             "(--only attributes) or pass --attribute-weight 0")
+        scorer = load_model(args.manifest, "attributes")
+        log(f"attribute-consistency term (weight {args.attribute_weight}) with {args.out}/attributes.pt")
     started = time.time()
     models = None
     if args.resume:
         models = load_models(os.path.join(args.out, "generator.pt"), os.path.join(args.out, "encoder.pt"),
                              args.resolution)
         log(f"continuing from {args.out}/generator.pt and encoder.pt at {args.lr_scale} x the learning rates")
-    generator, encoder = train_autoencoder(data, options, args.seed, log=log, models=models, lr_scale=args.lr_scale)
+    generator, encoder = train_autoencoder(data, options, args.seed, log=log, models=models, lr_scale=args.lr_scale,
+                                         attributes=scorer)
     timings["autoencoder_s"] = round(time.time() - started, 1)
 
     codes = encode_all(encoder, data)
@@ -166,6 +175,10 @@ def parse_args(argv=None):
     p.add_argument("--resume", action="store_true",
                    help="continue training the generator/encoder already in --out (a second, lower-rate phase)")
     p.add_argument("--lr-scale", type=float, default=1.0, help="scale both autoencoder learning rates")
+    p.add_argument("--region-weight", type=float, default=AutoencoderOptions.region_weight,
+                   help="extra pixel-loss weight where the attributes show (mouth, hair)")
+    p.add_argument("--attribute-weight", type=float, default=AutoencoderOptions.attribute_weight,
+                   help="attribute-consistency term with the demo attribute scorer (0: off)")
     p.add_argument("--cache-dir", default=None, help="keep rendered crops here between runs (same seed/count/size)")
     p.add_argument("--quick", action="store_true", help="tiny smoke run (not the shipped set)")
     args = p.parse_args(argv)
@@ -187,6 +200,11 @@ def main(argv=None) -> int:
     started = time.time()
     timings: dict = {}
     os.makedirs(args.out, exist_ok=True)
+    if "generator" in parts and args.attribute_weight > 0 and "attributes" in perception:
+        # The autoencoder's attribute-consistency term reads the scorer: train it first.
+        _perception_worker(args.out, args.manifest, args.seed, ["attributes"], args.threads, args.quick)
+        perception.remove("attributes")
+        timings["attributes_first_s"] = round(time.time() - started, 1)
     worker = None
     parallel = args.threads >= 2 and perception and "generator" in parts
     if perception:

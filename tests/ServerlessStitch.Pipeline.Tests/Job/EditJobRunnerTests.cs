@@ -107,7 +107,7 @@ public sealed class EditJobRunnerTests(EditJobFixture job, ITestOutputHelper out
         var error = await Assert.ThrowsAsync<UnknownEditException>(() => runner.SubmitAsync(job.Input, EditJobFixture.Request with { Edits = ["frown=1"] }));
 
         Assert.Contains("smile", error.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(store.Location));
+        Assert.False(Directory.Exists(Path.Combine(store.Location, JobPaths.Container)), "the refused job left blobs behind");
     }
 
     [Fact]

@@ -77,6 +77,7 @@ internal static class EditCommand
         var report = await runner.RunAsync(jobId, new ProgressDisplay(console, !Console.IsOutputRedirected), cancellationToken).ConfigureAwait(false);
 
         var paths = new JobPaths(jobId);
+        Directory.CreateDirectory(output.DirectoryName!);
         await using (var download = await store.OpenReadAsync(JobPaths.Container, paths.Output, null, cancellationToken).ConfigureAwait(false))
         await using (var file = File.Create(output.FullName + ".partial"))
         {

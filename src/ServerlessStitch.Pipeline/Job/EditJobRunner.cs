@@ -27,7 +27,7 @@ public sealed class EditJobRunner(IBlobStore store, ModelCatalog catalog, MediaL
         {
             throw new FileNotFoundException($"The input video {inputPath} does not exist.", inputPath);
         }
-        string id = JobId.For(await JobId.Sha256OfFileAsync(inputPath, cancellationToken).ConfigureAwait(false), request);
+        string id = JobId.For(await JobId.Sha256OfFileAsync(inputPath, cancellationToken).ConfigureAwait(false), request, catalog.Manifest);
         var blobs = new JobBlobs(store, new JobPaths(id));
         await store.CreateContainerIfNotExistsAsync(JobPaths.Container, cancellationToken).ConfigureAwait(false);
         if (!await blobs.ExistsAsync(blobs.Paths.Request, cancellationToken).ConfigureAwait(false))

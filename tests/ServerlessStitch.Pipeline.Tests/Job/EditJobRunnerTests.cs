@@ -111,12 +111,17 @@ public sealed class EditJobRunnerTests(EditJobFixture job, ITestOutputHelper out
     }
 
     [Fact]
-    public void JobId_DependsOnTheRequest()
+    public void JobId_DependsOnInputRequestAndModels()
     {
         string hash = new('a', 64);
-        Assert.Equal(JobId.For(hash, EditJobFixture.Request), JobId.For(hash, EditJobFixture.Request with { }));
-        Assert.NotEqual(JobId.For(hash, EditJobFixture.Request), JobId.For(hash, EditJobFixture.Request with { Edits = ["smile=1"] }));
-        Assert.NotEqual(JobId.For(hash, EditJobFixture.Request), JobId.For(new string('b', 64), EditJobFixture.Request));
+        var models = job.Catalog.Manifest;
+        string id = JobId.For(hash, EditJobFixture.Request, models);
+        var retrained = models with { Directions = new Dictionary<string, DirectionEntry>(models.Directions) { ["smile"] = models.Direction("smile") with { Sha256 = new string('0', 64) } } };
+
+        Assert.Equal(id, JobId.For(hash, EditJobFixture.Request with { }, models));
+        Assert.NotEqual(id, JobId.For(hash, EditJobFixture.Request with { Edits = ["smile=1"] }, models));
+        Assert.NotEqual(id, JobId.For(new string('b', 64), EditJobFixture.Request, models));
+        Assert.NotEqual(id, JobId.For(hash, EditJobFixture.Request, retrained));
     }
 
     private async Task<List<(string, string)>> Snapshot()

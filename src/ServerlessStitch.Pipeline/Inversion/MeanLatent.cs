@@ -21,20 +21,17 @@ public static class MeanLatent
         Check.Positive(zDim);
         Check.Positive(samples);
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         if (generator.has_method("mean_latent"))
         {
-            using Tensor stored = generator.invoke("mean_latent");
-            Tensor mean = stored.reshape(1, -1).clone();
+            Tensor stored = generator.invoke("mean_latent").reshape(1, -1);
             // A converted checkpoint without latent_avg leaves the buffer at zeros: fall back to sampling.
-            using Tensor magnitude = mean.abs().sum();
-            if (magnitude.item<float>() > 0)
+            if (stored.abs().sum().item<float>() > 0)
             {
-                return mean;
+                return stored.clone().MoveToOuterDisposeScope();
             }
-            mean.Dispose();
         }
 
-        using var scope = NewDisposeScope();
         using var random = new Generator(seed);
         Tensor z = randn([samples, zDim], generator: random);
         return generator.invoke("mapping", z).mean(0, keepdim: true).MoveToOuterDisposeScope();

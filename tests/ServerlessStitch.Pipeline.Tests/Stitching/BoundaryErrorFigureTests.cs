@@ -14,11 +14,12 @@ namespace ServerlessStitch.Pipeline.Tests.Stitching;
 public class BoundaryErrorFigureTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Reduced from the default 100 for test time; the opt-in sweep below measured 38% at 10 iterations, 41% at 20 and
-    /// 44% at 30 (the margin for demo models that change). The 30% bar is on the reference paste (alpha = the full mask);
-    /// a feathered paste blends the ring itself, so both errors are smaller there and the gap narrower (printed only).
+    /// Reduced from the default 100 for test time. The opt-in sweep below, on two retrains of the demo models, measured
+    /// 28-38% at 10 iterations, 38-44% at 30, 40-46% at 50 and 43-50% at 100; 50 keeps a margin of about 10 points for
+    /// demo models that change. The 30% bar is on the reference paste (alpha = the full mask); a feathered paste blends
+    /// the ring itself, so both errors are smaller there and the gap narrower (printed only).
     /// </summary>
-    internal const int TestIterations = 30;
+    internal const int TestIterations = 50;
 
     [Fact]
     public async Task StitchingTuning_CalmFrames_BoundaryErrorAtLeast30PercentBelowPlainPaste()

@@ -14,7 +14,8 @@ namespace ServerlessStitch.Pipeline.Job;
 /// </summary>
 public sealed class JobBlobs(IBlobStore store, JobPaths paths)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>How job records are written: camelCase, indented, enums by name.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },

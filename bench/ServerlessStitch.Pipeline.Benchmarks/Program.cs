@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ServerlessStitch.Models;
+using ServerlessStitch.Pipeline.Benchmarks;
+using ServerlessStitch.Pipeline.Job;
+using ServerlessStitch.Storage;
+using ServerlessStitch.Torch;
+
+// Usage: dotnet run -c Release --project bench/ServerlessStitch.Pipeline.Benchmarks -- bench/results [--pti-passes N] [--stitching-iterations M]
+// Writes bench/results/pipeline.md. Each measured job runs in its own child process (this program with --job), so
+// its peak resident memory (VmHWM) is its own. Defaults are the paper's iteration counts.
+if (args.Length > 0 && args[0] == "--job")
+{
+    return await RunJobAsync(args[1], JsonSerializer.Deserialize<EditRequest>(args[2], JobBlobs.Json)!);
+}
+
+string results = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "bench/results";
+int passes = Option("--pti-passes", 80), iterations = Option("--stitching-iterations", 100);
+Directory.CreateDirectory(results);
+string work = Directory.CreateTempSubdirectory("pipeline-bench-").FullName;
+try
+{
+    string calm = Path.GetFullPath("samples/calm.mp4");
+    string calm192 = Clips.Loop(calm, times: 4, Path.Combine(work, "calm-192.mp4"));
+    var demo = new EditRequest { Edits = ["smile"], Pti = new() { Passes = passes }, Stitching = new() { Iterations = iterations } };
+    // The streaming stages alone (no PTI, a few stitching iterations): their memory must not grow with the video.
+    var streaming = new EditRequest { Edits = ["smile"], TuneGenerator = false, Stitching = new() { Iterations = 5 } };
+
+    var report = new StringBuilder();
+    string load = File.ReadAllText("/proc/loadavg").Split(' ')[..3] is var l ? string.Join(", ", l) : "";
+    report.AppendLine("# Pipeline benchmarks");
+    report.AppendLine();
+    report.AppendLine(CultureInfo.InvariantCulture, $"Written by `dotnet run -c Release --project bench/ServerlessStitch.Pipeline.Benchmarks -- {results} --pti-passes {passes} --stitching-iterations {iterations}` on {Environment.ProcessorCount} cores, CPU only, libtorch with {Environment.ProcessorCount} threads; load average at the start: {load}. Each job runs in a fresh process on the filesystem store; peak memory is that process's VmHWM.");
+    report.AppendLine();
+
+    Console.WriteLine($"demo edit: samples/calm.mp4, smile, PTI {passes} passes, stitching {iterations} iterations ...");
+    var run = JobRun.Start(calm, demo);
+    report.AppendLine(CultureInfo.InvariantCulture, $"## The demo edit (samples/calm.mp4, 48 frames 256², +smile, PTI {passes} passes, stitching tuning {iterations} iterations)");
+    report.AppendLine();
+    report.AppendLine("| stage | seconds |");
+    report.AppendLine("| --- | ---: |");
+    foreach (var (stage, seconds) in run.Report.StageSeconds)
+    {
+        report.AppendLine(CultureInfo.InvariantCulture, $"| {stage} | {seconds:F1} |");
+    }
+    report.AppendLine(CultureInfo.InvariantCulture, $"| **end to end (process)** | **{run.WallSeconds:F1}** |");
+    report.AppendLine();
+    report.AppendLine(CultureInfo.InvariantCulture, $"PTI throughput: {run.Report.Inversion.FrameStepsPerSecond:F2} frame-steps/s ({run.Report.Inversion.Steps} steps). Target ≤ 300 s end to end: {(run.WallSeconds <= 300 ? "met" : "not met")}. Peak memory {run.PeakMegabytes:F0} MB (target ≤ 2048 MB: {(run.PeakMegabytes <= 2048 ? "met" : "not met")}).");
+    report.AppendLine();
+
+    report.AppendLine("## Memory of the streaming stages vs video length (no PTI, 5 stitching iterations)");
+    report.AppendLine();
+    report.AppendLine("| frames | peak memory MB | seconds |");
+    report.AppendLine("| ---: | ---: | ---: |");
+    foreach (string clip in new[] { calm, calm192 })
+    {
+        Console.WriteLine($"streaming stages: {Path.GetFileName(clip)} ...");
+        var r = JobRun.Start(clip, streaming);
+        report.AppendLine(CultureInfo.InvariantCulture, $"| {r.Report.Video.Frames} | {r.PeakMegabytes:F0} | {r.WallSeconds:F1} |");
+    }
+
+    string path = Path.Combine(results, "pipeline.md");
+    await File.WriteAllTextAsync(path, report.ToString());
+    Console.Write(report);
+    Console.WriteLine($"wrote {path}");
+    return 0;
+}
+finally
+{
+    Directory.Delete(work, recursive: true);
+}
+
+int Option(string name, int fallback)
+{
+    int at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static async Task<int> RunJobAsync(string input, EditRequest request)
+{
+    torch.set_num_threads(Environment.ProcessorCount);
+    string store = Directory.CreateTempSubdirectory("pipeline-bench-store-").FullName;
+    try
+    {
+        using var catalog = new ModelCatalog(ModelManifest.Load(ModelManifestLocator.Locate(null)));
+        var runner = new EditJobRunner(new FileSystemBlobStore(store), catalog);
+        var report = await runner.RunAsync(await runner.SubmitAsync(input, request));
+        Console.WriteLine(JobRun.Marker + JsonSerializer.Serialize(report, JobBlobs.Json).ReplaceLineEndings(" "));
+        Console.WriteLine(JobRun.PeakMarker + PeakMemory.Megabytes().ToString(CultureInfo.InvariantCulture));
+        return 0;
+    }
+    finally
+    {
+        Directory.Delete(store, recursive: true);
+    }
+}

@@ -111,38 +111,50 @@ public sealed class PivotalTuner
         using var scope = NewDisposeScope();
         Tensor target = crops.narrow(0, first, count).detach();
         Tensor pivot = pivots.narrow(0, first, count).detach();
+        bool regularize = _options.LocalityRegularization && _options.LocalityWeight > 0;
 
-        Tensor image = tuned.forward(pivot);
-        Tensor reconstruction = (perceptual.forward(image, target).mean() * _options.LpipsWeight)
-                                + (F.mse_loss(image, target) * _options.L2Weight);
-        Tensor loss = reconstruction;
-        double regularizerValue = 0;
-        if (_options.LocalityRegularization && _options.LocalityWeight > 0)
+        Tensor loss, reconstruction, image;
+        if (!regularize)
         {
-            Tensor regularizer = LocalityRegularizer(tuned, perceptual, mean, random, pivot);
+            image = tuned.forward(pivot);
+            reconstruction = (perceptual.forward(image, target).mean() * _options.LpipsWeight) + (F.mse_loss(image, target) * _options.L2Weight);
+            loss = reconstruction;
+        }
+        else
+        {
+            (Tensor wr, Tensor original) = RegularizerPoint(mean, random, pivot);
+            // One batched forward of the tuned generator and of LPIPS for the pivots and w_r: the same sums as two
+            // separate passes (noise is constant), at less per-call overhead.
+            Tensor images = tuned.forward(cat([pivot, wr], 0));
+            image = images.narrow(0, 0, count);
+            Tensor moved = images.narrow(0, count, count);
+            Tensor distances = perceptual.forward(images, cat([target, original], 0)).reshape(-1);
+            reconstruction = (distances.narrow(0, 0, count).mean() * _options.LpipsWeight) + (F.mse_loss(image, target) * _options.L2Weight);
+            // PTI's Space_Regularizer.ball_holder_loss_lazy with one sample per step: 0.1·MSE + 0.1·LPIPS.
+            Tensor regularizer = (F.mse_loss(moved, original) + distances.narrow(0, count, count).mean()) * _options.LocalityWeight;
             loss = reconstruction + regularizer;
-            regularizerValue = regularizer.item<float>();
         }
 
         adam.zero_grad();
         loss.backward();
         adam.step();
-        return (loss.item<float>(), reconstruction.item<float>(), regularizerValue);
+        double total = loss.item<float>(), rec = reconstruction.item<float>();
+        return (total, rec, total - rec);
     }
 
-    /// <summary>PTI's <c>Space_Regularizer.ball_holder_loss_lazy</c> with one sample per step.</summary>
-    private Tensor LocalityRegularizer(ScriptModule tuned, ScriptModule perceptual, Tensor mean, Generator random, Tensor pivot)
+    /// <summary>
+    /// w_r and the frozen original's image there: z ~ N(0, I) from the seeded generator, w = w̄ + ψ·(mapping(z) − w̄),
+    /// w_r = pivot + α·(w − pivot)/‖w − pivot‖ with the norm over the whole W+ tensor (PTI's <c>get_morphed_w_code</c>).
+    /// </summary>
+    private (Tensor Wr, Tensor Original) RegularizerPoint(Tensor mean, Generator random, Tensor pivot)
     {
-        Tensor wr, original;
         using (no_grad())
         {
             Tensor z = randn([1, _zDim], generator: random);
-            Tensor w = mean + ((_generator.invoke("mapping", z) - mean) * _options.Truncation);      // truncation toward w̄
-            Tensor direction = w.unsqueeze(1) - pivot;                                                // [B, L, D]
-            wr = pivot + (direction * _options.LocalityAlpha / direction.norm().clamp_min(1e-12));   // α = 30 from the pivot
-            original = _generator.forward(wr);                                                        // the frozen original
+            Tensor w = mean + ((_generator.invoke("mapping", z) - mean) * _options.Truncation);
+            Tensor direction = w.unsqueeze(1) - pivot;                                              // [B, L, D]
+            Tensor wr = pivot + (direction * _options.LocalityAlpha / direction.norm().clamp_min(1e-12));
+            return (wr, _generator.forward(wr));
         }
-        Tensor moved = tuned.forward(wr);
-        return ((F.mse_loss(moved, original) + perceptual.forward(moved, original).mean()) * _options.LocalityWeight);
     }
 }

@@ -66,6 +66,20 @@ internal static class EditCommand
     internal static async Task<int> RunAsync(FileInfo input, FileInfo output, DirectoryInfo data, string? modelsPath, EditRequest request,
         int threads, TextWriter console, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await EditAsync(input, output, data, modelsPath, request, threads, console, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (UserError.IsUserError(e))
+        {
+            await Console.Error.WriteLineAsync($"stitch edit: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+    }
+
+    private static async Task<int> EditAsync(FileInfo input, FileInfo output, DirectoryInfo data, string? modelsPath, EditRequest request,
+        int threads, TextWriter console, CancellationToken cancellationToken)
+    {
         torch.set_num_threads(threads);
         var manifest = ModelManifest.Load(ModelManifestLocator.Locate(modelsPath));
         using var catalog = new ModelCatalog(manifest);

@@ -5,4 +5,6 @@ var root = new RootCommand("ServerlessStitch: temporally coherent face edits of 
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(EditCommand.Create());
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C / SIGTERM end the process at once: every stage's output is committed whole, so `stitch edit` run again
+// resumes where it stopped. (System.CommandLine's own termination handler can fault while a native step runs.)
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

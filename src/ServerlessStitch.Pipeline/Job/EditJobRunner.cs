@@ -15,8 +15,8 @@ namespace ServerlessStitch.Pipeline.Job;
 public sealed class EditJobRunner(IBlobStore store, ModelCatalog catalog, MediaLimits? limits = null)
 {
     /// <summary>
-    /// Checks the request (unknown edits are refused here, listing the known ones, before anything is written),
-    /// stores the input video and <c>job.json</c>, and returns the job id (the same for the same video and request).
+    /// Checks the request (unknown edits are refused here, listing the known ones) and the input video before
+    /// anything is written, stores the input video and <c>job.json</c>, and returns the job id (the same for the same video and request).
     /// </summary>
     public async Task<string> SubmitAsync(string inputPath, EditRequest request, CancellationToken cancellationToken = default)
     {
@@ -27,6 +27,8 @@ public sealed class EditJobRunner(IBlobStore store, ModelCatalog catalog, MediaL
         {
             throw new FileNotFoundException($"The input video {inputPath} does not exist.", inputPath);
         }
+        // Not a video, truncated or over the limits: refused here, naming the user's file, before anything is stored.
+        await new VideoProbe(limits ?? MediaLimits.Default).ProbeAsync(inputPath, cancellationToken).ConfigureAwait(false);
         string id = JobId.For(await JobId.Sha256OfFileAsync(inputPath, cancellationToken).ConfigureAwait(false), request, catalog.Manifest);
         var blobs = new JobBlobs(store, new JobPaths(id));
         await store.CreateContainerIfNotExistsAsync(JobPaths.Container, cancellationToken).ConfigureAwait(false);

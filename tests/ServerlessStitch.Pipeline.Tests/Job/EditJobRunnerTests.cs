@@ -111,6 +111,20 @@ public sealed class EditJobRunnerTests(EditJobFixture job, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task NotAVideo_IsRefusedNamingTheFileBeforeAnythingIsWritten()
+    {
+        var store = new FileSystemBlobStore(Directory.CreateTempSubdirectory("edit-refused-").FullName);
+        string notAVideo = Path.Combine(store.Location, "notes.mp4");
+        await File.WriteAllTextAsync(notAVideo, "not a video");
+
+        var error = await Assert.ThrowsAsync<NotAVideoException>(() => new EditJobRunner(store, job.Catalog).SubmitAsync(notAVideo, EditJobFixture.Request));
+
+        Assert.Contains(notAVideo, error.Message, StringComparison.Ordinal);
+        Assert.Equal("not a video", await File.ReadAllTextAsync(notAVideo));
+        Assert.False(Directory.Exists(Path.Combine(store.Location, JobPaths.Container)), "the refused job left blobs behind");
+    }
+
+    [Fact]
     public void JobId_DependsOnInputRequestAndModels()
     {
         string hash = new('a', 64);

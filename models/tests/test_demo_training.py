@@ -68,3 +68,22 @@ def test_losses_and_psnr():
     assert (laplacian_pyramid_loss(a, a + 0.1) > 0).all()
     # MSE 0.01 on a peak-to-peak range of 2 -> 10 log10(4 / 0.01) = 26.02 dB.
     assert float(psnr(torch.zeros(1, 3, 8, 8) + 0.1, torch.zeros(1, 3, 8, 8))) == pytest.approx(26.02, abs=0.01)
+
+
+def test_attribute_weight_map_marks_where_the_attribute_shows():
+    import numpy as np
+    from stitchmodels.train.autoencoder import attribute_weight_map
+    from stitchmodels.train.crops import CropSet
+    rng = np.random.default_rng(0)
+    crops = rng.integers(0, 40, (20, 16, 16, 3)).astype(np.uint8)
+    labels = np.zeros((20, 2), np.float32)
+    labels[10:, 0] = 1.0   # "smiling" crops: a bright patch where the mouth would be
+    crops[10:, 11:13, 6:10] = 255
+    labels[::2, 1] = 1.0   # "old" crops: grey "hair" along the top
+    crops[::2, :2] = 200
+    m = attribute_weight_map(CropSet(crops, labels, np.zeros(20, np.int64)), blur=3)
+    assert m.shape == (1, 1, 16, 16)
+    assert float(m.max()) == pytest.approx(1.0)
+    # Each attribute's own region is marked (the map is the max over attributes, each normalised).
+    assert float(m[0, 0, 11:13, 6:10].mean()) > 0.45 and float(m[0, 0, :2].mean()) > 0.45
+    assert float(m[0, 0, 4:9].mean()) < 0.15

@@ -49,7 +49,7 @@ class AutoencoderOptions:
     perceptual_weight: float = 0.2
     delta_weight: float = 1e-2      # e4e delta regulariser: keeps W+ near one shared base code
     code_noise: float = 0.1
-    region_weight: float = 2.0      # extra pixel-loss weight where the attributes show (max of the map)
+    region_weight: float = 1.0      # extra pixel-loss weight where the attributes show (max of the map)
     attribute_weight: float = 2.0   # attribute-consistency term (needs a scorer)
     log_every: int = 50
 

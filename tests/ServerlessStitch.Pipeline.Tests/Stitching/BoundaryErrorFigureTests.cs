@@ -45,8 +45,8 @@ public class BoundaryErrorFigureTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The README's figures: 10 to 100 (the reference default) iterations on every loaded calm frame, and L1 at 100.
-    /// Opt-in (about 5 minutes on 2 cores): STITCH_FULL_FIGURES=1.
+    /// The README's figures: 10 to 100 (the reference default) iterations on every loaded calm frame.
+    /// Opt-in (about 4 minutes on 2 cores): STITCH_FULL_FIGURES=1.
     /// </summary>
     [Fact]
     public async Task StitchingTuning_IterationSweep_Figures()
@@ -66,8 +66,23 @@ public class BoundaryErrorFigureTests(ITestOutputHelper output)
                 Assert.True(reference.Reduction >= 0.30, $"{iterations} iterations: {reference.Reduction:P1} lower");
             }
         }
-        // The paper's L1 at the default iterations, for comparison (printed only: the reference code's default is MSE).
+    }
+
+    /// <summary>
+    /// The README's variant figures at the default iterations: the paper's L1 loss, and 4 frames sharing one generator
+    /// copy (the speed option). Printed only. Opt-in (about 3 minutes on 2 cores): STITCH_FULL_FIGURES=1.
+    /// </summary>
+    [Fact]
+    public async Task StitchingTuning_LossAndBatchVariants_Figures()
+    {
+        if (Environment.GetEnvironmentVariable("STITCH_FULL_FIGURES") != "1")
+        {
+            output.WriteLine("set STITCH_FULL_FIGURES=1 to measure the L1 and batched-tuning figures");
+            return;
+        }
+        CalmStitchingData data = await CalmStitchingData.GetAsync();
         Measure(data, new StitchingOptions { Loss = StitchingLoss.L1 }, CalmStitchingData.FrameCount, output);
+        Measure(data, new StitchingOptions { FramesPerGenerator = CalmStitchingData.FrameCount }, CalmStitchingData.FrameCount, output);
     }
 
     internal readonly record struct Figure(bool Feathered, double Plain, double Tuned)
@@ -84,20 +99,24 @@ public class BoundaryErrorFigureTests(ITestOutputHelper output)
         var plainSum = new double[2];
         var tunedSum = new double[2];
         var clock = Stopwatch.StartNew();
-        for (int i = 0; i < frames; i++)
+        using var scope = NewDisposeScope();
+        (Tensor latents, Tensor crops, StitchingMasks masks) = data.Slice(0, frames);
+        using (masks)
         {
-            using var scope = NewDisposeScope();
-            (Tensor latents, Tensor crops, StitchingMasks masks) = data.Slice(i, 1);
-            using (masks)
+            // One call: the tuner gives each frame (or each FramesPerGenerator group) its own generator copy.
+            using StitchingResult result = tuner.Tune(data.Generator, latents, crops, masks);
+            for (int i = 0; i < frames; i++)
             {
-                using StitchingResult result = tuner.Tune(data.Generator, latents, crops, masks);
-                var line = $"frame {i}: border loss {result.Traces[0].BorderLosses[0]:F4} -> {result.Traces[0].FinalBorderLoss:F4}; boundary error";
+                using var frameScope = NewDisposeScope();
+                StitchingTrace trace = result.Traces.Single(t => i >= t.FirstFrame && i < t.FirstFrame + t.FrameCount);
+                var line = $"frame {i}: border loss {trace.BorderLosses[0]:F4} -> {trace.FinalBorderLoss:F4} (frames {trace.FirstFrame}-{trace.FirstFrame + trace.FrameCount - 1}); boundary error";
+                Tensor full = masks.Full.select(0, i), border = masks.Border.select(0, i);
                 for (int p = 0; p < pasters.Length; p++)
                 {
-                    Frame plain = pasters[p].Paste(data.Frames[i], data.Quads[i], data.Edited.select(0, i), masks.Full);
-                    Frame tuned = pasters[p].Paste(data.Frames[i], data.Quads[i], result.Stitched.select(0, 0), masks.Full);
-                    double plainError = metric.Measure(data.Frames[i], plain, data.Quads[i], masks.Border);
-                    double tunedError = metric.Measure(data.Frames[i], tuned, data.Quads[i], masks.Border);
+                    Frame plain = pasters[p].Paste(data.Frames[i], data.Quads[i], data.Edited.select(0, i), full);
+                    Frame tuned = pasters[p].Paste(data.Frames[i], data.Quads[i], result.Stitched.select(0, i), full);
+                    double plainError = metric.Measure(data.Frames[i], plain, data.Quads[i], border);
+                    double tunedError = metric.Measure(data.Frames[i], tuned, data.Quads[i], border);
                     line += $" {(pasters[p].Feathered ? "feathered" : "full mask")} {plainError:F2} -> {tunedError:F2}";
                     plainSum[p] += plainError;
                     tunedSum[p] += tunedError;
@@ -109,7 +128,7 @@ public class BoundaryErrorFigureTests(ITestOutputHelper output)
         Figure[] figures = [.. pasters.Select((p, k) => new Figure(p.Feathered, plainSum[k] / frames, tunedSum[k] / frames))];
         foreach (Figure f in figures)
         {
-            output.WriteLine($"{options.Iterations} iterations ({options.Loss}), {(f.Feathered ? "feathered paste" : "full-mask paste")}, " +
+            output.WriteLine($"{options.Iterations} iterations ({options.Loss}, {options.FramesPerGenerator} frame(s) per generator), {(f.Feathered ? "feathered paste" : "full-mask paste")}, " +
                              $"{frames} calm frames, {CalmStitchingData.Edit} {data.EditStep}: boundary error plain paste {f.Plain:F2} levels, " +
                              $"stitched {f.Tuned:F2} levels ({f.Reduction:P1} lower); {seconds:F1} s per frame");
         }

@@ -10,7 +10,9 @@ namespace ServerlessStitch.Cli;
 /// </summary>
 internal sealed class ProgressDisplay(TextWriter output, bool interactive) : IProgress<StageProgress>
 {
-    private readonly Dictionary<string, Stopwatch> _clocks = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<string, TimeSpan> _started = [];
+    private TimeSpan _lastCompleted;
     private readonly Dictionary<string, int> _printedTenths = [];
     private readonly Lock _gate = new();
     private int _lastWidth;
@@ -19,11 +21,16 @@ internal sealed class ProgressDisplay(TextWriter output, bool interactive) : IPr
     {
         lock (_gate)
         {
-            if (!_clocks.TryGetValue(value.Stage, out var clock))
+            // A stage's clock starts when the previous one finished: its first report comes after its first unit.
+            if (!_started.TryGetValue(value.Stage, out var started))
             {
-                _clocks[value.Stage] = clock = Stopwatch.StartNew();
+                _started[value.Stage] = started = _lastCompleted;
             }
-            string line = Format(value, clock.Elapsed);
+            if (value.IsComplete)
+            {
+                _lastCompleted = _clock.Elapsed;
+            }
+            string line = Format(value, _clock.Elapsed - started);
             if (interactive)
             {
                 output.Write("\r" + line.PadRight(_lastWidth));

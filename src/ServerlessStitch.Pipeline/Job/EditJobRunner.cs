@@ -91,7 +91,7 @@ public sealed class EditJobRunner(IBlobStore store, ModelCatalog catalog, MediaL
         Done("stitch");
 
         var finish = new FinishStage(blobs, workspace, request, editor);
-        var report = await finish.FinishAsync(video, chunks, summary, previewFrames, WithFinish(seconds, clock), cancellationToken).ConfigureAwait(false);
+        var report = await finish.FinishAsync(video, chunks, summary, previewFrames, () => WithFinish(seconds, clock), cancellationToken).ConfigureAwait(false);
         progress?.Report(new StageProgress("encode", 1, 1));
         return report;
     }

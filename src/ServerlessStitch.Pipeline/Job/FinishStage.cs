@@ -17,7 +17,7 @@ public sealed class FinishStage(JobBlobs blobs, JobWorkspace workspace, EditRequ
     private const int PreviewMinimumSide = 192;
 
     public async Task<JobReport> FinishAsync(VideoInfo video, IReadOnlyList<FrameRange> chunks, PtiSummary pti,
-        IReadOnlyList<int> previewFrames, IReadOnlyDictionary<string, double> stageSeconds, CancellationToken cancellationToken)
+        IReadOnlyList<int> previewFrames, Func<IReadOnlyDictionary<string, double>> stageSeconds, CancellationToken cancellationToken)
     {
         if (await blobs.ExistsAsync(blobs.Paths.Report, cancellationToken).ConfigureAwait(false))
         {
@@ -33,7 +33,7 @@ public sealed class FinishStage(JobBlobs blobs, JobWorkspace workspace, EditRequ
         {
             figures.Add(await blobs.ReadJsonAsync<StitchFigures>(blobs.Paths.StitchFigures(range.Start), cancellationToken).ConfigureAwait(false));
         }
-        var report = JobReport.Create(blobs.Paths.JobId, request, editor, video, pti, figures, stageSeconds,
+        var report = JobReport.Create(blobs.Paths.JobId, request, editor, video, pti, figures, stageSeconds(),
             [blobs.Paths.Output, blobs.Paths.Compare, blobs.Paths.Preview, blobs.Paths.Report]);
         await blobs.WriteJsonAsync(blobs.Paths.Report, report, cancellationToken).ConfigureAwait(false);
         return report;

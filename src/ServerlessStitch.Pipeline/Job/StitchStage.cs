@@ -66,7 +66,7 @@ public sealed class StitchStage(JobBlobs blobs, ModelCatalog catalog, EditReques
             var result = new StitchingTuner(request.Stitching).Tune(generator, editLatents, crops, masks, relay, cancellationToken);
             stitched = result.Stitched;
             borderLossBefore = [.. result.Traces.Select(t => t.BorderLosses.Count > 0 ? t.BorderLosses[0] : 0)];
-            borderLossAfter = [.. result.Traces.Select(t => t.BorderLosses.Count > 0 ? t.BorderLosses[^1] : 0)];
+            borderLossAfter = [.. result.Traces.Select(t => t.FinalBorderLoss)];
         }
 
         var paster = new StitchedFramePaster(_resolution, request.Stitching.FeatheredPaste);

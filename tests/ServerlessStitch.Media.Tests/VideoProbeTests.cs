@@ -79,6 +79,18 @@ public sealed class VideoProbeTests(TestClips clips)
     }
 
     [Fact]
+    public async Task ProbeAsync_TextFileNamedMp4_ThrowsNotAVideoNotTruncated()
+    {
+        // ffmpeg's MP4 demuxer (chosen by the extension) reports a missing moov atom for any non-MP4 bytes.
+        var path = clips.NewPath("notes.mp4");
+        await File.WriteAllTextAsync(path, "this is not a video\n");
+
+        var error = await Assert.ThrowsAsync<NotAVideoException>(() => new VideoProbe().ProbeAsync(path));
+
+        Assert.Contains("moov atom not found", error.ToolOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ProbeAsync_StillImage_ThrowsNotAVideo()
     {
         var image = clips.NewPath("still.png");

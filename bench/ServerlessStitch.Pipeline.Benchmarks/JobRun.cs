@@ -14,10 +14,11 @@ internal sealed record JobRun(JobReport Report, double WallSeconds, double PeakM
     public static JobRun Start(string input, EditRequest request)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-        string self = typeof(JobRun).Assembly.Location;
-        if (!Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals(Path.GetFileNameWithoutExtension(self), StringComparison.Ordinal))
+        // Under the `dotnet` host the child must be told the assembly; the apphost (named after the assembly, whose
+        // dotted name has no extension to strip) is the program itself.
+        if (Path.GetFileName(Environment.ProcessPath!) is "dotnet" or "dotnet.exe")
         {
-            start.ArgumentList.Add(self); // running under `dotnet`: name the assembly
+            start.ArgumentList.Add(typeof(JobRun).Assembly.Location);
         }
         foreach (string arg in new[] { "--job", input, JsonSerializer.Serialize(request, JobBlobs.Json) })
         {

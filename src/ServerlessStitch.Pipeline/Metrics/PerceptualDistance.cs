@@ -10,6 +10,9 @@ namespace ServerlessStitch.Pipeline.Metrics;
 /// </summary>
 public sealed class PerceptualDistance(ScriptModule perceptual)
 {
+    /// <summary>Image pairs per forward call.</summary>
+    public const int BatchSize = 16;
+
     private readonly ScriptModule _perceptual = Check.NotNull(perceptual);
 
     /// <summary>LPIPS of each pair of <c>[N, 3, H, W]</c> images.</summary>
@@ -21,9 +24,16 @@ public sealed class PerceptualDistance(ScriptModule perceptual)
         {
             throw new ArgumentException($"LPIPS compares batches of one shape [N, 3, H, W]; got [{string.Join(", ", a.shape)}] and [{string.Join(", ", b.shape)}].");
         }
+        // A fixed batch bounds the network's activations, so a whole video's crops cost no more memory than a chunk's.
+        var distances = new List<double>((int)a.shape[0]);
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        return [.. _perceptual.forward(a, b).reshape(-1).to(float64).data<double>()];
+        for (long start = 0; start < a.shape[0]; start += BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            long count = Math.Min(BatchSize, a.shape[0] - start);
+            distances.AddRange(_perceptual.forward(a.narrow(0, start, count), b.narrow(0, start, count)).reshape(-1).to(float64).data<double>());
+        }
+        return [.. distances];
     }
 
     /// <summary>Mean LPIPS over the pairs.</summary>

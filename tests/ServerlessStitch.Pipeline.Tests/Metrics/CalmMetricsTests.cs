@@ -30,6 +30,26 @@ public class CalmMetricsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Lpips_MoreImagesThanOneBatch_MatchesPairByPair()
+    {
+        CalmCrops calm = await CalmCrops.GetAsync();
+        using var scope = NewDisposeScope();
+        using var random = new Generator(4);
+        int count = PerceptualDistance.BatchSize + 3;
+        Tensor crops = calm.Take([.. Enumerable.Range(0, count)]);
+        Tensor noisy = crops + (randn(crops.shape, generator: random) * 0.1);
+        var lpips = new PerceptualDistance(calm.Perceptual);
+
+        double[] batched = lpips.PerImage(crops, noisy);
+
+        Assert.Equal(count, batched.Length);
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(lpips.PerImage(crops.narrow(0, i, 1), noisy.narrow(0, i, 1))[0], batched[i], 1e-5);
+        }
+    }
+
+    [Fact]
     public async Task Identity_SameCropIsOne_OtherFrameBelowOne()
     {
         CalmCrops calm = await CalmCrops.GetAsync();

@@ -60,7 +60,7 @@ public sealed class EditJobRunner(IBlobStore store, ModelCatalog catalog, MediaL
         var source = new SourceStage(blobs, workspace, limits ?? MediaLimits.Default);
         var video = await source.ProbeAsync(cancellationToken).ConfigureAwait(false);
         var chunks = FrameRange.Split(video.FrameCount, request.ChunkSize);
-        var previewFrames = PreviewFrames(request, video.FrameCount);
+        var previewFrames = PreviewFrameChoice.For(request, video.FrameCount);
         Done("probe");
 
         await ForEachChunk("decode", chunks, video.FrameCount, progress, r => source.DecodeChunkAsync(video, r, cancellationToken)).ConfigureAwait(false);
@@ -107,18 +107,5 @@ public sealed class EditJobRunner(IBlobStore store, ModelCatalog catalog, MediaL
             await work(range).ConfigureAwait(false);
             progress?.Report(new StageProgress(stage, range.End, frames));
         }
-    }
-
-    private static IReadOnlyList<int> PreviewFrames(EditRequest request, int frameCount)
-    {
-        if (request.PreviewFrames.Count == 0)
-        {
-            return [.. new[] { 0, frameCount / 2, frameCount - 1 }.Distinct()];
-        }
-        foreach (int frame in request.PreviewFrames.Where(f => f < 0 || f >= frameCount))
-        {
-            throw new ArgumentException($"Preview frame {frame} is outside the video's {frameCount} frames.");
-        }
-        return [.. request.PreviewFrames.Distinct().Order()];
     }
 }

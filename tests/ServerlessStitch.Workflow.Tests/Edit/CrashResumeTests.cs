@@ -61,7 +61,7 @@ public sealed class CrashResumeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(WorkflowRuntimeStatus.Completed, status!.RuntimeStatus);
         Assert.Contains(recordedBeforeKill, k => k.StartsWith("a-InvertChunk-", StringComparison.Ordinal));
         Assert.All(recordedBeforeKill, key => Assert.Single(attemptsByKey[key]));
-        Assert.NotEmpty(rerun);
+        Assert.InRange(rerun.Count, 1, 2); // the attempts running when it was killed (--parallel 2)
         Assert.All(rerun, key => Assert.StartsWith("a-StitchChunk-", key, StringComparison.Ordinal));
         Assert.Equal(2, attemptsByKey.Values.SelectMany(a => a).Select(a => a.ProcessId).Distinct().Count());
         string video = Path.Combine(_folder, "output.mp4");

@@ -5,12 +5,18 @@ using ServerlessStitch.Models;
 using ServerlessStitch.Pipeline.Job;
 using ServerlessStitch.Storage;
 using ServerlessStitch.Torch;
+using ServerlessStitch.Workflow;
+using ServerlessStitch.Workflow.Activities;
+using ServerlessStitch.Workflow.Edit;
+using ServerlessStitch.Workflow.Local;
 
 namespace ServerlessStitch.Cli;
 
 /// <summary>
-/// <c>stitch edit INPUT --edit smile=1.5 [-o OUTPUT.mp4] [--data DIR]</c>: the whole pipeline in this process on
-/// the embedded defaults (demo models, the filesystem store under <c>--data</c>), with live progress per stage.
+/// <c>stitch edit INPUT --edit smile=1.5 [-o OUTPUT.mp4] [--data DIR]</c>: the edit orchestration on the local durable
+/// host in this process, on the embedded defaults (demo models, the filesystem store under <c>--data</c>), with live
+/// progress per stage. Killed and run again with the same arguments, it resumes the same instance (the job id):
+/// completed activities are not run again.
 /// The job's blobs (output.mp4, compare.mp4, preview.png, report.json and every intermediate) stay under
 /// <c>DIR/stitch-jobs/JOB_ID/</c>; the edited video is also copied to <c>-o</c>.
 /// </summary>
@@ -34,9 +40,10 @@ internal static class EditCommand
         var noStitching = new Option<bool>("--no-stitching-tuning") { Description = "Ablation: paste the edit inside the dilated mask without stitching tuning." };
         var optimizationPivots = new Option<bool>("--optimization-pivots") { Description = "Ablation: per-frame optimisation instead of the encoder." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var parallel = new Option<int>("--parallel") { Description = "Activities running at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("edit", "Edit the face in a video (Stitch it in Time) and write the edited video.")
         {
-            input, edits, output, data, models, chunk, ptiPasses, stitchIterations, noPti, noStitching, optimizationPivots, threads,
+            input, edits, output, data, models, chunk, ptiPasses, stitchIterations, noPti, noStitching, optimizationPivots, threads, parallel,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -58,17 +65,17 @@ internal static class EditCommand
             }
             var inputFile = result.GetValue(input)!;
             var outputFile = result.GetValue(output) ?? new FileInfo(Path.GetFileNameWithoutExtension(inputFile.Name) + ".edited.mp4");
-            return RunAsync(inputFile, outputFile, result.GetValue(data)!, result.GetValue(models), request, result.GetValue(threads), Console.Out, cancellationToken);
+            return RunAsync(inputFile, outputFile, result.GetValue(data)!, result.GetValue(models), request, result.GetValue(threads), result.GetValue(parallel), Console.Out, cancellationToken);
         });
         return command;
     }
 
     internal static async Task<int> RunAsync(FileInfo input, FileInfo output, DirectoryInfo data, string? modelsPath, EditRequest request,
-        int threads, TextWriter console, CancellationToken cancellationToken)
+        int threads, int parallel, TextWriter console, CancellationToken cancellationToken)
     {
         try
         {
-            return await EditAsync(input, output, data, modelsPath, request, threads, console, cancellationToken).ConfigureAwait(false);
+            return await EditAsync(input, output, data, modelsPath, request, threads, parallel, console, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (UserError.IsUserError(e))
         {
@@ -78,19 +85,24 @@ internal static class EditCommand
     }
 
     private static async Task<int> EditAsync(FileInfo input, FileInfo output, DirectoryInfo data, string? modelsPath, EditRequest request,
-        int threads, TextWriter console, CancellationToken cancellationToken)
+        int threads, int parallel, TextWriter console, CancellationToken cancellationToken)
     {
         torch.set_num_threads(threads);
         var manifest = ModelManifest.Load(ModelManifestLocator.Locate(modelsPath));
         using var catalog = new ModelCatalog(manifest);
         var store = new FileSystemBlobStore(data.FullName);
-        var runner = new EditJobRunner(store, catalog);
 
-        string jobId = await runner.SubmitAsync(input.FullName, request, cancellationToken).ConfigureAwait(false);
+        string jobId = await new EditJobRunner(store, catalog).SubmitAsync(input.FullName, request, cancellationToken).ConfigureAwait(false);
         console.WriteLine($"job {jobId}: {input.Name}, edits {string.Join(", ", request.Edits)}, model set '{manifest.Name}'");
-        var report = await runner.RunAsync(jobId, new ProgressDisplay(console, !Console.IsOutputRedirected), cancellationToken).ConfigureAwait(false);
+        var status = await RunOnHostAsync(store, catalog, jobId, parallel, new ProgressDisplay(console, !Console.IsOutputRedirected), cancellationToken).ConfigureAwait(false);
+        if (status.RuntimeStatus != WorkflowRuntimeStatus.Completed)
+        {
+            await Console.Error.WriteLineAsync($"stitch edit: job {jobId} {status.RuntimeStatus}: {status.FailureReason}").ConfigureAwait(false);
+            return 1;
+        }
 
         var paths = new JobPaths(jobId);
+        var report = await store.ReadJsonAsync<JobReport>(JobPaths.Container, paths.Report, JobBlobs.Json, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(output.DirectoryName!);
         await using (var download = await store.OpenReadAsync(JobPaths.Container, paths.Output, null, cancellationToken).ConfigureAwait(false))
         await using (var file = File.Create(output.FullName + ".partial"))
@@ -100,5 +112,39 @@ internal static class EditCommand
         File.Move(output.FullName + ".partial", output.FullName, overwrite: true);
         ReportSummary.Write(console, report, output.FullName, Path.Combine(data.FullName, JobPaths.Container, jobId));
         return 0;
+    }
+
+    /// <summary>
+    /// Starts (or resumes) the job's instance on a local host over the same store and shows its custom status until
+    /// it finishes. A job that failed or was terminated before is purged and started again: its finished stages'
+    /// blobs stay, so only the unfinished work runs.
+    /// </summary>
+    private static async Task<WorkflowStatus> RunOnHostAsync(FileSystemBlobStore store, ModelCatalog catalog, string jobId, int parallel,
+        ProgressDisplay progress, CancellationToken cancellationToken)
+    {
+        using var resources = new JobResources(store, catalog);
+        await using var host = new LocalWorkflowHost(store, new WorkflowRegistry().AddEditWorkflow(resources),
+            new LocalWorkflowHostOptions { MaxParallelActivities = parallel });
+        if (await host.GetStatusAsync(jobId, cancellationToken).ConfigureAwait(false) is { RuntimeStatus: WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated })
+        {
+            await host.PurgeAsync(jobId, cancellationToken).ConfigureAwait(false);
+        }
+        await host.StartAsync(EditOrchestration.OrchestrationName, jobId, new EditOrchestrationInput(jobId), cancellationToken).ConfigureAwait(false);
+        EditStatus? shown = null;
+        while (true)
+        {
+            var status = await host.GetStatusAsync(jobId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The workflow instance of job {jobId} disappeared.");
+            if (status.ReadCustomStatus<EditStatus>() is { } current && current != shown && current.Stage != "done")
+            {
+                progress.Report(new StageProgress(current.Stage, current.Done, current.Total));
+                shown = current;
+            }
+            if (status.IsTerminal)
+            {
+                return status;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -8,6 +8,8 @@ namespace ServerlessStitch.Media;
 /// </summary>
 public readonly record struct Rational
 {
+    // Without this, System.Text.Json fills a struct through its implicit parameterless constructor: 0/0 read back.
+    [System.Text.Json.Serialization.JsonConstructor]
     public Rational(long numerator, long denominator)
     {
         if (denominator <= 0)

@@ -1,0 +1,84 @@
+using ServerlessStitch.Media;
+
+// Orchestration code awaits without ConfigureAwait(false): its continuations run where the host resumes them.
+#pragma warning disable CA2007
+
+namespace ServerlessStitch.Workflow.Edit;
+
+/// <summary>
+/// One edit job as a durable orchestration (DESIGN.md §3): probe → decode (fan-out) → landmarks (fan-out) → face
+/// track (fan-in) → align, then invert (fan-out) → PTI (fan-in; activity or GPU queue + event) → edit, stitch and
+/// paste (fan-out) → encode, compare, preview, report (fan-in). Each fan-out issues all its calls before awaiting
+/// any, so the calls come in the same order live and in replay. Stage seconds are summed from the activities'
+/// own measurements: the orchestration reads no clock.
+/// </summary>
+public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationInput, EditOutput>
+{
+    public const string OrchestrationName = "EditVideo";
+
+    /// <summary>The event a GPU worker raises when PTI is done (payload: <see cref="PtiOutput"/>).</summary>
+    public const string PtiCompletedEvent = "PtiCompleted";
+
+    /// <summary>Three attempts, 5 s then 10 s apart: enough for a flaky store or a preempted machine.</summary>
+    public static ActivityRetry DefaultRetry { get; } = new(3, TimeSpan.FromSeconds(5), 2.0);
+
+    public override string Name => OrchestrationName;
+
+    protected override async Task<EditOutput> RunAsync(IWorkflowContext context, EditOrchestrationInput input)
+    {
+        var retry = input.Retry?.ToRetry() ?? DefaultRetry;
+        var job = new JobInput(input.JobId);
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+
+        context.SetCustomStatus(new EditStatus("probe", 0, 1));
+        var plan = await context.CallActivityAsync<VideoPlan>(EditActivities.ProbeVideo, job, retry);
+        seconds["probe"] = plan.Seconds;
+        ChunkInput[] chunks = [.. FrameRange.Split(plan.FrameCount, plan.ChunkSize).Select(r => new ChunkInput(input.JobId, r.Start, r.Count))];
+
+        seconds["decode"] = await FanOutAsync(context, "decode", EditActivities.DecodeChunk, chunks, retry);
+
+        double align = await FanOutAsync(context, "landmarks", EditActivities.DetectLandmarks, chunks, retry);
+        context.SetCustomStatus(new EditStatus("track", 0, 1));
+        align += (await context.CallActivityAsync<BlobOutput>(EditActivities.BuildFaceTrack, job, retry)).Seconds;
+        align += await FanOutAsync(context, "align", EditActivities.AlignChunk, chunks, retry);
+        seconds["align"] = align;
+
+        seconds["invert"] = await FanOutAsync(context, "invert", EditActivities.InvertChunk, chunks, retry);
+
+        context.SetCustomStatus(new EditStatus("pti", 0, 1));
+        PtiOutput pti;
+        if (input.Pti == PtiDispatch.Queue)
+        {
+            await context.CallActivityAsync<BlobOutput>(EditActivities.EnqueuePti, new PtiWorkItem(context.InstanceId, input.JobId), retry);
+            pti = await context.WaitForExternalEventAsync<PtiOutput>(PtiCompletedEvent, input.PtiTimeout);
+        }
+        else
+        {
+            pti = await context.CallActivityAsync<PtiOutput>(EditActivities.TuneGenerator, job, retry);
+        }
+        seconds["pti"] = pti.Seconds;
+
+        seconds["stitch"] = await FanOutAsync(context, "stitch", EditActivities.StitchChunk, chunks, retry);
+
+        context.SetCustomStatus(new EditStatus("encode", 0, 1));
+        var output = await context.CallActivityAsync<EditOutput>(EditActivities.FinishJob, new FinishInput(input.JobId, seconds), retry);
+        context.SetCustomStatus(new EditStatus("done", 1, 1));
+        return output;
+    }
+
+    /// <summary>One activity per chunk, all scheduled before the first await; returns the seconds summed over them.</summary>
+    private static async Task<double> FanOutAsync(IWorkflowContext context, string stage, string activity, ChunkInput[] chunks, ActivityRetry retry)
+    {
+        int done = 0;
+        context.SetCustomStatus(new EditStatus(stage, 0, chunks.Length));
+        var calls = chunks.Select(async chunk =>
+        {
+            var result = await context.CallActivityAsync<BlobOutput>(activity, chunk, retry);
+            // Progress only: the status is not part of the history, so the order these land in does not matter.
+            context.SetCustomStatus(new EditStatus(stage, Interlocked.Increment(ref done), chunks.Length));
+            return result;
+        }).ToList();
+        var results = await Task.WhenAll(calls);
+        return results.Sum(r => r.Seconds);
+    }
+}

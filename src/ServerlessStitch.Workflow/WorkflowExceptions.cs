@@ -1,0 +1,33 @@
+namespace ServerlessStitch.Workflow;
+
+/// <summary>An activity failed on every attempt. <see cref="Exception.Message"/> names it and gives the last error.</summary>
+public class ActivityFailedException : Exception
+{
+    public ActivityFailedException() { }
+
+    public ActivityFailedException(string message) : base(message) { }
+
+    public ActivityFailedException(string message, Exception? innerException) : base(message, innerException) { }
+
+    public ActivityFailedException(string activityName, int attempts, string errorType, string errorMessage)
+        : base($"Activity '{activityName}' failed after {attempts} attempt(s): {errorType}: {errorMessage}")
+    {
+        ActivityName = activityName;
+        ErrorType = errorType;
+    }
+
+    public string ActivityName { get; } = "";
+
+    /// <summary>The full name of the last attempt's exception type (e.g. ServerlessStitch.Pipeline.Alignment.NoFaceFoundException).</summary>
+    public string ErrorType { get; } = "";
+}
+
+/// <summary>A payload (activity input or output, custom status, event) is larger than the host allows.</summary>
+public class WorkflowPayloadTooLargeException : Exception
+{
+    public WorkflowPayloadTooLargeException() { }
+
+    public WorkflowPayloadTooLargeException(string message) : base(message) { }
+
+    public WorkflowPayloadTooLargeException(string message, Exception? innerException) : base(message, innerException) { }
+}

@@ -1,0 +1,114 @@
+using ServerlessStitch.Storage;
+using ServerlessStitch.Workflow.Edit;
+using ServerlessStitch.Workflow.Local;
+
+namespace ServerlessStitch.Workflow.Tests.Edit;
+
+/// <summary>The edit orchestration's control flow on the local host, with instant stand-in activities.</summary>
+public sealed class EditOrchestrationTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("wf-edit-").FullName;
+    private readonly FileSystemBlobStore _store;
+
+    public EditOrchestrationTests() => _store = new FileSystemBlobStore(_folder);
+
+    private LocalWorkflowHost Host(WorkflowRegistry registry, Action<WorkflowCall>? calls = null) =>
+        new(_store, registry, new LocalWorkflowHostOptions { PollInterval = TimeSpan.FromMilliseconds(20), CallObserver = calls });
+
+    [Fact]
+    public async Task Run_TwelveFramesInChunksOfFive_FansOutThreeCallsPerChunkedStage()
+    {
+        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
+        await using var host = Host(activities.Registry());
+
+        await host.StartAsync(EditOrchestration.OrchestrationName, "job1", new EditOrchestrationInput("job1"));
+        var status = await host.WaitForCompletionAsync("job1");
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal("job1/output.mp4", status.ReadOutput<EditOutput>()!.Output);
+        Assert.Equal(new EditStatus("done", 1, 1), status.ReadCustomStatus<EditStatus>());
+        var perActivity = activities.Runs.GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.Count());
+        foreach (string chunked in new[] { EditActivities.DecodeChunk, EditActivities.DetectLandmarks, EditActivities.AlignChunk, EditActivities.InvertChunk, EditActivities.StitchChunk })
+        {
+            Assert.Equal(3, perActivity[chunked]);
+        }
+        Assert.Equal([0, 5, 10], activities.Runs.Where(r => r.Name == EditActivities.StitchChunk)
+            .Select(r => WorkflowLimits.Deserialize<ChunkInput>(r.Input)).Select(c => c.Start).Order());
+        Assert.False(perActivity.ContainsKey(EditActivities.EnqueuePti));
+        // The finish activity gets every stage's seconds, summed from the activities' own figures.
+        var finish = WorkflowLimits.Deserialize<FinishInput>(activities.Runs.Single(r => r.Name == EditActivities.FinishJob).Input);
+        Assert.Equal(["probe", "decode", "align", "invert", "pti", "stitch"], finish.StageSeconds.Keys);
+        Assert.Equal((12.0, 10.0), (finish.StageSeconds["decode"], finish.StageSeconds["pti"]));
+    }
+
+    [Fact]
+    public async Task Replay_AgainstRecordedResults_IssuesTheSameCallsInTheSameOrderAndRunsNothing()
+    {
+        var live = new List<WorkflowCall>();
+        var activities = new RecordingEditActivities(frames: 40, chunkSize: 7);
+        await using (var host = Host(activities.Registry(), live.Add))
+        {
+            await host.StartAsync(EditOrchestration.OrchestrationName, "job2", new EditOrchestrationInput("job2"));
+            await host.WaitForCompletionAsync("job2");
+        }
+
+        // A new process: activities that fail the test if they are called.
+        await using var replayHost = Host(activities.Registry(failOnRun: true));
+        var first = await replayHost.ReplayAsync("job2");
+        var second = await replayHost.ReplayAsync("job2");
+
+        Assert.Equal(live.Select(c => (c.Kind, c.Name, c.Key)), first.Calls.Select(c => (c.Kind, c.Name, c.Key)));
+        Assert.Equal(first.Calls, second.Calls);
+        Assert.All(first.Calls, c => Assert.True(c.Replayed));
+        Assert.Equal(1 + (6 * 5) + 1 + 1 + 1, first.Calls.Count); // probe, 6 chunks × 5 chunked stages, track, PTI, finish
+        Assert.Equal((await replayHost.GetStatusAsync("job2"))!.Output!.Value.GetRawText(), first.Output);
+    }
+
+    [Fact]
+    public async Task QueueDispatch_EventRaised_PtiResultComesFromTheWorker()
+    {
+        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
+        await using var host = Host(activities.Registry());
+        var input = new EditOrchestrationInput("job3") { Pti = PtiDispatch.Queue, PtiTimeout = TimeSpan.FromMinutes(5) };
+
+        await host.StartAsync(EditOrchestration.OrchestrationName, "job3", input);
+        await UntilAsync(() => activities.Runs.Any(r => r.Name == EditActivities.EnqueuePti));
+        var waiting = await host.GetStatusAsync("job3");
+        await host.RaiseEventAsync("job3", EditOrchestration.PtiCompletedEvent, new PtiOutput("job3/pti/generator.pt", "job3/pti/summary.json", 20, 23, 42));
+        var status = await host.WaitForCompletionAsync("job3");
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal("pti", waiting!.ReadCustomStatus<EditStatus>()!.Stage);
+        Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.TuneGenerator);
+        var item = WorkflowLimits.Deserialize<PtiWorkItem>(activities.Runs.Single(r => r.Name == EditActivities.EnqueuePti).Input);
+        Assert.Equal(new PtiWorkItem("job3", "job3"), item);
+        var finish = WorkflowLimits.Deserialize<FinishInput>(activities.Runs.Single(r => r.Name == EditActivities.FinishJob).Input);
+        Assert.Equal(42, finish.StageSeconds["pti"]);
+    }
+
+    [Fact]
+    public async Task QueueDispatch_NoWorkerReply_FailsWithTheTimeout()
+    {
+        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
+        await using var host = Host(activities.Registry());
+        var input = new EditOrchestrationInput("job4") { Pti = PtiDispatch.Queue, PtiTimeout = TimeSpan.FromMilliseconds(200) };
+
+        await host.StartAsync(EditOrchestration.OrchestrationName, "job4", input);
+        var status = await host.WaitForCompletionAsync("job4");
+
+        Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
+        Assert.Contains("System.TimeoutException: No 'PtiCompleted' event reached instance 'job4'", status.FailureReason, StringComparison.Ordinal);
+        Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.StitchChunk);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < 1500 && !condition(); i++)
+        {
+            await Task.Delay(20);
+        }
+        Assert.True(condition());
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}

@@ -135,11 +135,17 @@ internal static class EditCommand
         {
             var status = await host.GetStatusAsync(jobId, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The workflow instance of job {jobId} disappeared.");
-            if (status.ReadCustomStatus<EditStatus>() is { } current && current != shown && current.Stage != "done")
+            var current = status.ReadCustomStatus<EditStatus>();
+            // Polling can miss a stage's last count: a stage that gave way to the next (or to the end) is complete.
+            if (shown is not null && shown.Done < shown.Total && (current?.Stage != shown.Stage || status.RuntimeStatus == WorkflowRuntimeStatus.Completed))
+            {
+                progress.Report(new StageProgress(shown.Stage, shown.Total, shown.Total));
+            }
+            if (current is not null && current != shown && current.Stage != "done")
             {
                 progress.Report(new StageProgress(current.Stage, current.Done, current.Total));
-                shown = current;
             }
+            shown = current;
             if (status.IsTerminal)
             {
                 return status;

@@ -73,12 +73,19 @@ public sealed class EditOrchestrationTests : IDisposable
 
         await host.StartAsync(EditOrchestration.OrchestrationName, "job3", input);
         await UntilAsync(() => activities.Runs.Any(r => r.Name == EditActivities.EnqueuePti));
-        var waiting = await host.GetStatusAsync("job3");
+        // The enqueue activity has run; the status the host stores after it must show the wait for the worker.
+        WorkflowStatus? waiting = null;
+        for (int i = 0; i < 1500 && waiting?.ReadCustomStatus<EditStatus>()?.Stage != "pti"; i++)
+        {
+            await Task.Delay(20);
+            waiting = await host.GetStatusAsync("job3");
+        }
         await host.RaiseEventAsync("job3", EditOrchestration.PtiCompletedEvent, new PtiOutput("job3/pti/generator.pt", "job3/pti/summary.json", 20, 23, 42));
         var status = await host.WaitForCompletionAsync("job3");
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
-        Assert.Equal("pti", waiting!.ReadCustomStatus<EditStatus>()!.Stage);
+        Assert.Equal("pti", waiting?.ReadCustomStatus<EditStatus>()?.Stage);
+        Assert.Equal(WorkflowRuntimeStatus.Running, waiting!.RuntimeStatus);
         Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.TuneGenerator);
         var item = WorkflowLimits.Deserialize<PtiWorkItem>(activities.Runs.Single(r => r.Name == EditActivities.EnqueuePti).Input);
         Assert.Equal(new PtiWorkItem("job3", "job3"), item);

@@ -5,7 +5,7 @@ using ServerlessStitch.Pipeline.Job;
 namespace ServerlessStitch.Cli;
 
 /// <summary>
-/// The live per-stage progress line of <c>stitch edit</c>: units done, loss, rate and ETA, redrawn in place on a
+/// The live per-stage progress line of <c>stitch edit</c>: chunks done, loss and ETA, redrawn in place on a
 /// terminal; on a redirected output (logs, CI) one line per tenth of a stage and one when it completes.
 /// </summary>
 internal sealed class ProgressDisplay(TextWriter output, bool interactive) : IProgress<StageProgress>
@@ -63,10 +63,10 @@ internal sealed class ProgressDisplay(TextWriter output, bool interactive) : IPr
         {
             return text + string.Format(culture, "  done in {0:F1} s", elapsed.TotalSeconds) + Suffix(value);
         }
-        if (value.Done > 0 && elapsed.TotalSeconds > 0)
+        // Units are chunks, seen by polling: a rate over less than a second says nothing.
+        if (value.Done > 0 && elapsed.TotalSeconds >= 1)
         {
-            double rate = value.Done / elapsed.TotalSeconds;
-            text += string.Format(culture, "  {0:F1}/s  ETA {1:F0} s", rate, (value.Total - value.Done) / rate);
+            text += string.Format(culture, "  ETA {0:F0} s", (value.Total - value.Done) * elapsed.TotalSeconds / value.Done);
         }
         return text + Suffix(value);
     }

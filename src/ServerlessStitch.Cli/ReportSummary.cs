@@ -14,7 +14,7 @@ internal static class ReportSummary
         console.WriteLine(string.Format(c, "video      {0} frames {1}x{2} at {3} fps{4}", v.Frames, v.Width, v.Height, v.FrameRate, v.Audio ? ", with audio" : ""));
         console.WriteLine("edits      " + string.Join(", ", report.Edits.Select(e => string.Format(c, "{0} {1:+0.###;-0.###}", e.Name, e.Step))));
         console.WriteLine("stages     " + string.Join("  ", report.StageSeconds.Select(s => string.Format(c, "{0} {1:F1}s", s.Key, s.Value)))
-            + string.Format(c, "  (total {0:F1}s)", report.StageSeconds.Values.Sum()));
+            + string.Format(c, "  (activity seconds, {0:F1}s in all; chunks running side by side each count)", report.StageSeconds.Values.Sum()));
         var pti = report.Inversion;
         console.WriteLine(string.Format(c, "inversion  PSNR {0:F2} dB encoder only, {1:F2} dB after PTI ({2:+0.00;-0.00} dB); LPIPS {3:F4} → {4:F4}",
             pti.PsnrEncoder, pti.PsnrTuned, pti.PsnrGain, pti.LpipsEncoder, pti.LpipsTuned));

@@ -1,3 +1,4 @@
+using ServerlessStitch.Media;
 using ServerlessStitch.Pipeline.Job;
 using ServerlessStitch.Storage;
 using ServerlessStitch.Workflow.Edit;
@@ -33,7 +34,7 @@ internal sealed class EditSubmitter(IBlobStore store, EditJobRunner runner, Loca
         {
             await download.Content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
         }
-        return await SubmitFileAsync(path, request, cancellationToken).ConfigureAwait(false);
+        return await SubmitFileAsync(path, request, $"{container}/{name}", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Submits a stream (an upload), written to a temporary file first. Cancelling stops the copy and the submit.</summary>
@@ -45,7 +46,20 @@ internal sealed class EditSubmitter(IBlobStore store, EditJobRunner runner, Loca
         {
             await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
         }
-        return await SubmitFileAsync(path, request, cancellationToken).ConfigureAwait(false);
+        return await SubmitFileAsync(path, request, string.IsNullOrEmpty(fileName) ? "the uploaded body" : fileName, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A temporary copy's error as the caller knows the video: the blob or the upload, not a server path.</summary>
+    private async Task<SubmittedEdit> SubmitFileAsync(string path, EditRequest request, string shownAs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SubmitFileAsync(path, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MediaException e) when (e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            throw new BadRequestException(ErrorResponses.TypeOf(e), e.Message.Replace(path, shownAs, StringComparison.Ordinal));
+        }
     }
 
     private static string SafeFileName(string name)

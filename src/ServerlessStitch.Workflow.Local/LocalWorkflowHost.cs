@@ -254,7 +254,6 @@ public sealed class LocalWorkflowHost : IAsyncDisposable
         for (int attempt = 1; ; attempt++)
         {
             await ThrowIfTerminatedAsync(instance.InstanceId, stopping).ConfigureAwait(false);
-            await Instances.RecordAttemptAsync(instance.InstanceId, new ActivityAttempt(key, name, attempt, Environment.ProcessId, Now), stopping).ConfigureAwait(false);
             if (attempt > 1)
             {
                 WorkflowTelemetry.Retries.Add(1, new KeyValuePair<string, object?>(WorkflowTelemetry.ActivityTag, name));
@@ -262,7 +261,7 @@ public sealed class LocalWorkflowHost : IAsyncDisposable
             Exception failure;
             try
             {
-                string output = await RunAttemptAsync(instance, activity, inputJson, attempt, stopping).ConfigureAwait(false);
+                string output = await RunAttemptAsync(instance, key, activity, inputJson, attempt, stopping).ConfigureAwait(false);
                 return await Instances.AppendHistoryAsync(instance.InstanceId,
                     new HistoryRecord(key, name, true, output, null, null, attempt, Now), CancellationToken.None).ConfigureAwait(false);
             }
@@ -285,11 +284,13 @@ public sealed class LocalWorkflowHost : IAsyncDisposable
         }
     }
 
-    private async Task<string> RunAttemptAsync(WorkflowStatus instance, IWorkflowActivity activity, string inputJson, int attempt, CancellationToken stopping)
+    private async Task<string> RunAttemptAsync(WorkflowStatus instance, string key, IWorkflowActivity activity, string inputJson, int attempt, CancellationToken stopping)
     {
         await _activitySlots.WaitAsync(stopping).ConfigureAwait(false);
         try
         {
+            // Recorded once the attempt has a slot, i.e. when it really starts (not while it queues).
+            await Instances.RecordAttemptAsync(instance.InstanceId, new ActivityAttempt(key, activity.Name, attempt, Environment.ProcessId, Now), stopping).ConfigureAwait(false);
             using var span = WorkflowTelemetry.Source.StartActivity($"activity {activity.Name}");
             span?.SetTag(WorkflowTelemetry.ActivityTag, activity.Name);
             span?.SetTag(WorkflowTelemetry.StageTag, activity.Stage);

@@ -1,4 +1,5 @@
 using ServerlessStitch.Media;
+using ServerlessStitch.Workflow.Edit;
 
 namespace ServerlessStitch.Serve;
 
@@ -36,6 +37,9 @@ public sealed class ServeOptions
 
     /// <summary>The Retry-After a 202 carries, in seconds.</summary>
     public int RetryAfterSeconds { get; set; } = 10;
+
+    /// <summary>The retry policy of every activity of a job; null = the orchestration's default (3 attempts, 5 s then 10 s apart).</summary>
+    public RetryPolicyInput? ActivityRetry { get; set; }
 
     /// <summary>Activities running at once (the workflow host's bound).</summary>
     public int MaxParallelActivities { get; set; } = Environment.ProcessorCount;

@@ -68,7 +68,7 @@ public sealed class StitchServer : IAsyncDisposable
                 kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
             });
             var parser = new EditRequestParser(options.Defaults);
-            var submitter = new EditSubmitter(store, new EditJobRunner(store, catalog, options.MediaLimits), host);
+            var submitter = new EditSubmitter(store, new EditJobRunner(store, catalog, options.MediaLimits), host, options.ActivityRetry);
             builder.Services.AddSingleton(store).AddSingleton(host).AddSingleton(parser).AddSingleton(submitter).AddSingleton(options)
                 .AddSingleton(options.Drop).AddSingleton<EditEndpoints>().AddSingleton<ErrorMiddleware>();
             if (options.Drop.Enabled)

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ServerlessStitch.Storage;
 using ServerlessStitch.Storage.Testing;
+using ServerlessStitch.Workflow.Edit;
 
 namespace ServerlessStitch.Serve.Tests;
 
@@ -23,6 +24,9 @@ public sealed class ServeFixture : IAsyncLifetime
     public IBlobStore Store => Server.Store;
     public string Clip { get; private set; } = "";
 
+    /// <summary>Five black frames: a video, but with no face in it (the pipeline fails at the face track).</summary>
+    public string BlankClip { get; private set; } = "";
+
     /// <summary>A client with the key in x-functions-key.</summary>
     public HttpClient Client { get; private set; } = null!;
 
@@ -32,6 +36,7 @@ public sealed class ServeFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Clip = TestMedia.Cut("calm.mp4", Frames, _folder);
+        BlankClip = TestMedia.Blank(5, _folder);
         Azurite = await AzuriteProcess.StartAsync();
         Options = new ServeOptions
         {
@@ -41,6 +46,8 @@ public sealed class ServeFixture : IAsyncLifetime
             MaxRequestBytes = 4 * 1024 * 1024,
             ModelsPath = TestMedia.Manifest,
             RetryAfterSeconds = 1,
+            // One attempt per activity: a job that fails (no face) fails at once, and the drop's own retries show.
+            ActivityRetry = new RetryPolicyInput(1, TimeSpan.FromSeconds(1), 1.0),
             Defaults = new EditDefaults { ChunkSize = 5, PtiPasses = 6, StitchingIterations = 30 },
             Drop = new BlobDropOptions { PollInterval = TimeSpan.FromMilliseconds(300), MaxAttempts = 2, Edits = ["smile"] },
         };

@@ -151,6 +151,32 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
     }
 
     [Fact]
+    public async Task BlobDrop_JobFailsEveryTime_RetriedThenMovedToVideosFailedAndStatusFailedWithReason()
+    {
+        var drop = fixture.Options.Drop;
+        await fixture.Store.CreateContainerIfNotExistsAsync(drop.InputContainer);
+        await using (var file = File.OpenRead(fixture.BlankClip))
+        {
+            await fixture.Store.WriteAsync(drop.InputContainer, "blank.mp4", file);
+        }
+
+        await fixture.WaitForBlobAsync(drop.FailedContainer, "blank.mp4.error.json", JobTimeout);
+
+        var failure = await fixture.Store.ReadJsonAsync<DropFailure>(drop.FailedContainer, "blank.mp4.error.json", JsonSerializerOptions.Web);
+        Assert.Equal("JobFailed", failure.Error);
+        Assert.Equal(drop.MaxAttempts, failure.Attempts);
+        Assert.Contains("face", failure.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.True(await fixture.Store.ExistsAsync(drop.FailedContainer, "blank.mp4"));
+        Assert.False(await fixture.Store.ExistsAsync(drop.InputContainer, "blank.mp4"));
+        // The last attempt's instance stays: its status is 200 Failed with the reason, not a 500.
+        using var response = await fixture.Client.GetAsync($"/api/edits/{failure.InstanceId}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Failed", status.GetProperty("runtimeStatus").GetString());
+        Assert.Contains("face", status.GetProperty("output").GetProperty("error").GetString()!, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task StartEdit_InvalidJson_Returns400InvalidJson()
     {
         using var response = await fixture.Client.PostAsync("/api/edits", new StringContent("{ \"source\": ", Encoding.UTF8, "application/json"));

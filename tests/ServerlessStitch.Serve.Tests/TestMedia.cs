@@ -30,6 +30,26 @@ internal static class TestMedia
         return path;
     }
 
+    /// <summary>A 256x256 MP4 of <paramref name="frames"/> black frames at 25 fps.</summary>
+    public static string Blank(int frames, string folder)
+    {
+        string path = Path.Combine(folder, $"blank-{frames}.mp4");
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true };
+        foreach (string arg in new[]
+        {
+            "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=black:s=256x256:r=25", "-frames:v", frames.ToString(CultureInfo.InvariantCulture),
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path,
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, "ffmpeg failed: " + stderr);
+        return path;
+    }
+
     private static string FindRoot()
     {
         for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

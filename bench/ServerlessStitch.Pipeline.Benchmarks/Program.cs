@@ -7,6 +7,10 @@ using ServerlessStitch.Pipeline.Benchmarks;
 using ServerlessStitch.Pipeline.Job;
 using ServerlessStitch.Storage;
 using ServerlessStitch.Torch;
+using ServerlessStitch.Workflow;
+using ServerlessStitch.Workflow.Activities;
+using ServerlessStitch.Workflow.Edit;
+using ServerlessStitch.Workflow.Local;
 
 // Usage: dotnet run -c Release --project bench/ServerlessStitch.Pipeline.Benchmarks -- bench/results [--pti-passes N] [--stitching-iterations M]
 // Writes bench/results/pipeline.md. Each measured job runs in its own child process (this program with --job), so
@@ -85,8 +89,20 @@ static async Task<int> RunJobAsync(string input, EditRequest request)
     try
     {
         using var catalog = new ModelCatalog(ModelManifest.Load(ModelManifestLocator.Locate(null)));
-        var runner = new EditJobRunner(new FileSystemBlobStore(store), catalog);
-        var report = await runner.RunAsync(await runner.SubmitAsync(input, request));
+        var blobs = new FileSystemBlobStore(store);
+        string jobId = await new EditJobRunner(blobs, catalog).SubmitAsync(input, request);
+        // One activity at a time, as the job ran before it became an orchestration, so peak memory stays comparable.
+        using var resources = new JobResources(blobs, catalog);
+        await using (var host = new LocalWorkflowHost(blobs, new WorkflowRegistry().AddEditWorkflow(resources), new LocalWorkflowHostOptions { MaxParallelActivities = 1 }))
+        {
+            await host.StartAsync(EditOrchestration.OrchestrationName, jobId, new EditOrchestrationInput(jobId));
+            var status = await host.WaitForCompletionAsync(jobId);
+            if (status.RuntimeStatus != WorkflowRuntimeStatus.Completed)
+            {
+                throw new InvalidOperationException($"job {jobId} {status.RuntimeStatus}: {status.FailureReason}");
+            }
+        }
+        var report = await blobs.ReadJsonAsync<JobReport>(JobPaths.Container, new JobPaths(jobId).Report, JobBlobs.Json);
         Console.WriteLine(JobRun.Marker + JsonSerializer.Serialize(report, JobBlobs.Json).ReplaceLineEndings(" "));
         Console.WriteLine(JobRun.PeakMarker + PeakMemory.Megabytes().ToString(CultureInfo.InvariantCulture));
         return 0;

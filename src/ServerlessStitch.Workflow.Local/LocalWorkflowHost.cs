@@ -237,6 +237,11 @@ public sealed class LocalWorkflowHost : IAsyncDisposable
         {
             // Stopped before it got going.
         }
+        catch (BlobStoreException)
+        {
+            // The store failed under the host itself (not an activity): the instance stays as recorded and the
+            // next StartAsync or ResumeUnfinishedAsync picks it up again; completed steps are in the history.
+        }
         finally
         {
             _executions.TryRemove(instanceId, out _);

@@ -2,6 +2,16 @@ namespace ServerlessStitch.Media.Tests;
 
 public sealed class ValueTypesTests
 {
+    [Fact]
+    public void Rational_JsonRoundTrip_KeepsTheFraction()
+    {
+        var rate = new Rational(30000, 1001);
+
+        string json = System.Text.Json.JsonSerializer.Serialize(rate);
+
+        Assert.Equal(rate, System.Text.Json.JsonSerializer.Deserialize<Rational>(json));
+    }
+
     [Theory]
     [InlineData("30000/1001", 30000, 1001)]
     [InlineData("50/2", 25, 1)]

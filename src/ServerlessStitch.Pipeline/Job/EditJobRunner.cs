@@ -8,9 +8,9 @@ using ServerlessStitch.Storage;
 namespace ServerlessStitch.Pipeline.Job;
 
 /// <summary>
-/// Runs one edit job in this process, stage after stage, chunk after chunk, over the job's blobs: the same stage
-/// calls the durable workflow fans out. Each stage skips work whose output blob exists, so running a job again
-/// after a crash resumes it, and running a finished job returns its report.
+/// The entry of an edit job: checks the request and the input, then stores them. The stages themselves run as the
+/// durable edit orchestration (ServerlessStitch.Workflow's <c>EditOrchestration</c>, on the local host or Azure),
+/// which calls the stage classes of this folder one activity at a time.
 /// </summary>
 public sealed class EditJobRunner(IBlobStore store, ModelCatalog catalog, MediaLimits? limits = null)
 {
@@ -39,73 +39,5 @@ public sealed class EditJobRunner(IBlobStore store, ModelCatalog catalog, MediaL
             await blobs.WriteJsonAsync(blobs.Paths.Request, request, cancellationToken).ConfigureAwait(false);
         }
         return id;
-    }
-
-    public async Task<JobReport> RunAsync(string jobId, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        var blobs = new JobBlobs(store, new JobPaths(jobId));
-        var request = await blobs.ReadJsonAsync<EditRequest>(blobs.Paths.Request, cancellationToken).ConfigureAwait(false);
-        var editor = LatentEditor.Load(catalog, EditSpec.ParseAll(request.Edits));
-        using var workspace = new JobWorkspace(jobId);
-        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
-        var clock = new Stopwatch();
-
-        void Done(string stage)
-        {
-            seconds[stage] = Math.Round(clock.Elapsed.TotalSeconds, 2);
-            clock.Restart();
-        }
-
-        clock.Start();
-        var source = new SourceStage(blobs, workspace, limits ?? MediaLimits.Default);
-        var video = await source.ProbeAsync(cancellationToken).ConfigureAwait(false);
-        var chunks = FrameRange.Split(video.FrameCount, request.ChunkSize);
-        var previewFrames = PreviewFrameChoice.For(request, video.FrameCount);
-        Done("probe");
-
-        await ForEachChunk("decode", chunks, video.FrameCount, progress, r => source.DecodeChunkAsync(video, r, cancellationToken)).ConfigureAwait(false);
-        Done("decode");
-
-        var options = AlignmentOptions.For(catalog.Manifest) with { CentreSigma = request.CentreSigma, AxesSigma = request.AxesSigma };
-        var align = new AlignStage(blobs, catalog, options);
-        await ForEachChunk("landmarks", chunks, video.FrameCount, progress, r => align.DetectChunkAsync(r, cancellationToken)).ConfigureAwait(false);
-        var track = await align.BuildTrackAsync(chunks, cancellationToken).ConfigureAwait(false);
-        await ForEachChunk("align", chunks, video.FrameCount, progress, r => align.AlignChunkAsync(r, track, cancellationToken)).ConfigureAwait(false);
-        Done("align");
-
-        var inversion = new InversionStage(blobs, catalog, request);
-        await ForEachChunk("invert", chunks, video.FrameCount, progress, r => inversion.InvertChunkAsync(r, progress, cancellationToken)).ConfigureAwait(false);
-        Done("invert");
-
-        var pti = new PtiStage(blobs, catalog, request);
-        var summary = await pti.TuneAsync(chunks, progress, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new StageProgress("pti", 1, 1, summary.FinalLoss, $"PSNR {summary.PsnrEncoder:F2} → {summary.PsnrTuned:F2} dB"));
-        Done("pti");
-
-        using (var generator = await pti.LoadGeneratorAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var stitch = new StitchStage(blobs, catalog, request, editor);
-            await ForEachChunk("stitch", chunks, video.FrameCount, progress,
-                r => stitch.StitchChunkAsync(r, track, generator, previewFrames, video.FrameCount, progress, cancellationToken)).ConfigureAwait(false);
-        }
-        Done("stitch");
-
-        var finish = new FinishStage(blobs, workspace, request, editor);
-        var report = await finish.FinishAsync(video, chunks, summary, previewFrames, () => WithFinish(seconds, clock), cancellationToken).ConfigureAwait(false);
-        progress?.Report(new StageProgress("encode", 1, 1));
-        return report;
-    }
-
-    /// <summary>The timings so far plus the finishing stage's own, measured up to the report (which it writes).</summary>
-    private static Dictionary<string, double> WithFinish(Dictionary<string, double> seconds, Stopwatch clock) =>
-        new Dictionary<string, double>(seconds, StringComparer.Ordinal) { ["encode"] = Math.Round(clock.Elapsed.TotalSeconds, 2) };
-
-    private static async Task ForEachChunk(string stage, IReadOnlyList<FrameRange> chunks, int frames, IProgress<StageProgress>? progress, Func<FrameRange, Task> work)
-    {
-        foreach (var range in chunks)
-        {
-            await work(range).ConfigureAwait(false);
-            progress?.Report(new StageProgress(stage, range.End, frames));
-        }
     }
 }

@@ -1,13 +1,11 @@
 using ServerlessStitch.Models;
 using ServerlessStitch.Pipeline.Job;
-using ServerlessStitch.Storage;
 
 namespace ServerlessStitch.Pipeline.Tests.Job;
 
 /// <summary>
-/// One real job, run once for the tests of this class: the first 12 frames of samples/calm.mp4, edit "smile", in
-/// chunks of 5 (so the last chunk is partial), through the filesystem blob store. PTI and stitching tuning run
-/// with reduced iteration counts (the figures' tests use counts where their assertions hold).
+/// What the submit tests share: the first 12 frames of samples/calm.mp4 and the demo model catalog. The job itself
+/// runs as the edit orchestration; its end-to-end tests are in ServerlessStitch.Workflow.Tests.
 /// </summary>
 public sealed class EditJobFixture : IAsyncLifetime
 {
@@ -15,13 +13,7 @@ public sealed class EditJobFixture : IAsyncLifetime
     private readonly string _folder = Directory.CreateTempSubdirectory("edit-job-").FullName;
 
     public string Input { get; private set; } = "";
-    public FileSystemBlobStore Store { get; private set; } = null!;
     public ModelCatalog Catalog { get; private set; } = null!;
-    public EditJobRunner Runner { get; private set; } = null!;
-    public string JobId { get; private set; } = "";
-    public JobPaths Paths => new(JobId);
-    public JobReport Report { get; private set; } = null!;
-    public List<StageProgress> Progress { get; } = [];
 
     public static EditRequest Request { get; } = new()
     {
@@ -31,14 +23,11 @@ public sealed class EditJobFixture : IAsyncLifetime
         Stitching = new() { Iterations = 30 },
     };
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         Input = ShortClip.Cut("calm.mp4", Frames, 25, _folder);
-        Store = new FileSystemBlobStore(Path.Combine(_folder, "store"));
         Catalog = new ModelCatalog(ModelManifest.Load(Path.Combine(Repository.Root, "models", "manifest.json")));
-        Runner = new EditJobRunner(Store, Catalog);
-        JobId = await Runner.SubmitAsync(Input, Request);
-        Report = await Runner.RunAsync(JobId, new SyncProgress<StageProgress>(Progress.Add));
+        return Task.CompletedTask;
     }
 
     public Task DisposeAsync()
@@ -46,13 +35,5 @@ public sealed class EditJobFixture : IAsyncLifetime
         Catalog.Dispose();
         Directory.Delete(_folder, recursive: true);
         return Task.CompletedTask;
-    }
-
-    /// <summary>A blob of the job copied to a local file (ffprobe reads files).</summary>
-    public async Task<string> DownloadAsync(string blob)
-    {
-        string path = Path.Combine(_folder, Path.GetFileName(blob));
-        await new JobBlobs(Store, Paths).DownloadAsync(blob, path, CancellationToken.None);
-        return path;
     }
 }

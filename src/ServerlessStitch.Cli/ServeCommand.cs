@@ -80,14 +80,8 @@ internal static class ServeCommand
         await using (server.ConfigureAwait(false))
         {
             Console.WriteLine($"stitch serve: listening on {server.Address} (store {server.Store.Location}); Ctrl+C stops.");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C: stop serving; running jobs resume at the next start.
-            }
+            // The host's console lifetime turns Ctrl+C and SIGTERM into a shutdown; running jobs resume at the next start.
+            await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
         return 0;
     }

@@ -9,6 +9,7 @@ work=$(mktemp -d)
 trap 'cd /; kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 port=${PORT:-7181}
 base="http://127.0.0.1:$port"
+if curl -s -o /dev/null "$base/health"; then echo "serve_demo: something already listens on port $port (set PORT)" >&2; exit 1; fi
 ffmpeg -v error -y -i samples/calm.mp4 -t 0.48 -c:v libx264 -preset ultrafast -crf 12 -pix_fmt yuv420p -c:a aac "$work/clip.mp4"
 
 STITCH_API_KEY=demo-key dotnet src/ServerlessStitch.Cli/bin/Release/net10.0/stitch.dll serve --port "$port" --data "$work/store" \

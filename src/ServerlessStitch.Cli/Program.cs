@@ -5,6 +5,7 @@ var root = new RootCommand("ServerlessStitch: temporally coherent face edits of 
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(EditCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 // Ctrl+C / SIGTERM end the process at once: every stage's output is committed whole, so `stitch edit` run again
 // resumes where it stopped. (System.CommandLine's own termination handler can fault while a native step runs.)
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

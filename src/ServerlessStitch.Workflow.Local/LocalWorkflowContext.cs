@@ -35,26 +35,9 @@ internal sealed class LocalWorkflowContext(
     {
         string inputJson = WorkflowLimits.Serialize(input, $"The input of activity '{name}'");
         string key = _keys.ForActivity(name, inputJson);
-        bool recorded;
-        HistoryRecord? record;
-        lock (history)
-        {
-            recorded = history.TryGetValue(key, out record);
-        }
-        Issued("activity", name, key, recorded);
-        if (!recorded)
-        {
-            if (replayOnly)
-            {
-                throw new NonDeterministicWorkflowException($"Replay of '{InstanceId}' called activity '{name}' ({key}), which its history does not hold.");
-            }
-            record = await host.RunActivityAsync(instance, key, name, inputJson, retry ?? ActivityRetry.None, stopping).ConfigureAwait(false);
-            lock (history)
-            {
-                history[key] = record;
-            }
-        }
-        return record!.Succeeded
+        var record = await RecordedOrRunAsync("activity", name, key, $"called activity '{name}'",
+            () => host.RunActivityAsync(instance, key, name, inputJson, retry ?? ActivityRetry.None, stopping)).ConfigureAwait(false);
+        return record.Succeeded
             ? WorkflowLimits.Deserialize<TResult>(record.ResultJson!)
             : throw new ActivityFailedException(name, record.Attempts, record.ErrorType!, record.ErrorMessage!);
     }
@@ -63,28 +46,40 @@ internal sealed class LocalWorkflowContext(
     {
         InstanceStore.CheckName(name, "event name");
         string key = _keys.ForEvent(name);
-        bool recorded;
+        var record = await RecordedOrRunAsync("event", name, key, $"waited for event '{name}'",
+            () => host.WaitForEventAsync(instance, key, name, OccurrenceOf(key), timeout, stopping)).ConfigureAwait(false);
+        return record.Succeeded
+            ? WorkflowLimits.Deserialize<T>(record.ResultJson!)
+            : throw new TimeoutException($"No '{name}' event reached instance '{InstanceId}' within {timeout}.");
+    }
+
+    /// <summary>
+    /// The step's record from the history when it has one (a replay); otherwise runs it and remembers the record.
+    /// A replay-only execution must find every step recorded.
+    /// </summary>
+    private async Task<HistoryRecord> RecordedOrRunAsync(string kind, string name, string key, string what, Func<Task<HistoryRecord>> run)
+    {
         HistoryRecord? record;
+        bool recorded;
         lock (history)
         {
             recorded = history.TryGetValue(key, out record);
         }
-        Issued("event", name, key, recorded);
-        if (!recorded)
+        Issued(kind, name, key, recorded);
+        if (recorded)
         {
-            if (replayOnly)
-            {
-                throw new NonDeterministicWorkflowException($"Replay of '{InstanceId}' waited for event '{name}' ({key}), which its history does not hold.");
-            }
-            record = await host.WaitForEventAsync(instance, key, name, OccurrenceOf(key), timeout, stopping).ConfigureAwait(false);
-            lock (history)
-            {
-                history[key] = record;
-            }
+            return record!;
         }
-        return record!.Succeeded
-            ? WorkflowLimits.Deserialize<T>(record.ResultJson!)
-            : throw new TimeoutException($"No '{name}' event reached instance '{InstanceId}' within {timeout}.");
+        if (replayOnly)
+        {
+            throw new NonDeterministicWorkflowException($"Replay of '{InstanceId}' {what} ({key}), which its history does not hold.");
+        }
+        record = await run().ConfigureAwait(false);
+        lock (history)
+        {
+            history[key] = record;
+        }
+        return record;
     }
 
     public void SetCustomStatus(object? status)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using ServerlessStitch.Storage.Queues;
 
 namespace ServerlessStitch.Storage.Tests.Queues;
@@ -26,6 +27,26 @@ public sealed class FileSystemMessageQueueTests : IDisposable
             Assert.Equal($"job {round}", winner.Text);
             await workers[0].DeleteAsync(winner);
         }
+    }
+
+    [Fact]
+    public async Task Receive_WhileAnotherProcessHoldsTheQueueLock_WaitsUntilItIsReleased()
+    {
+        var queue = new FileSystemMessageQueue(_root.FullName, "gpu-work");
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendAsync("job");
+
+        // util-linux flock(1) (which creates the lock file) takes the same flock(2) lock .NET takes for FileShare.None: a stand-in for another worker process.
+        var start = new ProcessStartInfo("flock", [Path.Combine(queue.Location, "queue.lock"), "-c", "echo locked; sleep 1"]) { RedirectStandardOutput = true };
+        using Process holder = Process.Start(start)!;
+        Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
+        var waited = Stopwatch.StartNew();
+        QueueMessage? received = await queue.ReceiveAsync(TimeSpan.FromMinutes(1));
+        waited.Stop();
+        await holder.WaitForExitAsync();
+
+        Assert.Equal("job", received?.Text);
+        Assert.True(waited.Elapsed > TimeSpan.FromSeconds(0.5), $"Receive took {waited.Elapsed.TotalMilliseconds} ms while another process held the lock for 1 s.");
     }
 
     [Fact]

@@ -35,7 +35,7 @@ internal static class AzureErrorTranslator
     }
 
     /// <summary>The &lt;Message&gt; of the XML error body, or the reason phrase when there is none (HEAD responses).</summary>
-    private static async Task<string> ServiceMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<string> ServiceMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {

@@ -10,20 +10,23 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all setup build test demo bench clean
+.PHONY: all setup build test demo bench clean build-azure lint-infra
 
 all: build
 
 setup:
 	@scripts/setup.sh
 
+# Every project but the Azure Functions app (ServerlessStitch.Azure.slnf; see README "Deploy to Azure").
+SOLUTION := ServerlessStitch.Local.slnf
+
 build: setup
-	$(DOTNET) build ServerlessStitch.sln -c $(CONFIG) -v quiet -clp:ErrorsOnly
+	$(DOTNET) build $(SOLUTION) -c $(CONFIG) -v quiet -clp:ErrorsOnly
 
 # Runs the .NET tests, then the Python tests of models/, and ends with one 'N passed, N failed' line.
 test: build
 	@rm -rf $(RESULTS); status=0; \
-	$(DOTNET) test ServerlessStitch.sln -c $(CONFIG) --no-build --logger trx --results-directory $(RESULTS) || status=1; \
+	$(DOTNET) test $(SOLUTION) -c $(CONFIG) --no-build --logger trx --results-directory $(RESULTS) || status=1; \
 	$(PYTHON) -m pytest models/tests -q -p no:cacheprovider --junitxml=$(RESULTS)/models.xml || status=1; \
 	$(PYTHON) scripts/test_summary.py $(RESULTS) || status=1; \
 	exit $$status
@@ -40,5 +43,13 @@ bench: build
 	done
 
 clean:
-	$(DOTNET) clean ServerlessStitch.sln -c $(CONFIG) -v quiet
+	$(DOTNET) clean $(SOLUTION) -c $(CONFIG) -v quiet
 	rm -rf artifacts
+
+# The Functions app and everything it references, then its publish folder (needs the Functions packages from NuGet).
+build-azure: setup
+	$(DOTNET) build ServerlessStitch.Azure.slnf -c $(CONFIG) -v quiet -clp:ErrorsOnly
+
+# Bicep build + lint of infra/ with the Bicep CLI from its NuGet package (no az CLI needed).
+lint-infra:
+	@scripts/lint_infra.sh

@@ -1,0 +1,99 @@
+using System.Net;
+using Azure.Storage.Blobs;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using ServerlessStitch.Media;
+using ServerlessStitch.Models;
+using ServerlessStitch.Storage;
+using ServerlessStitch.Workflow.Edit;
+using ServerlessStitch.Workflow.Hosting;
+
+namespace ServerlessStitch.Functions;
+
+/// <summary>
+/// What starts an edit and what finishes its GPU step: POST /api/edits, a video dropped in videos-in (Event Grid),
+/// and the GPU job's completion message. The instance id is the job id (content hash of video, request and model
+/// set), so a duplicate delivery or request finds the same instance (<see cref="InstanceStartPolicy"/>).
+/// </summary>
+public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, FunctionAppSettings settings, ILogger<EditTriggers> logger)
+{
+    public const string InputContainer = "videos-in";
+
+    [Function("StartEdit")]
+    public async Task<HttpResponseData> StartEdit(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "edits")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        string body = await request.ReadAsStringAsync().ConfigureAwait(false) ?? "";
+        string jobId;
+        try
+        {
+            var (container, blob, edit) = EditStartRequest.Parse(body, settings);
+            jobId = await submitter.SubmitAsync(container, blob, edit, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is EditStartRequestException or MediaException or ModelException or BlobNotFoundException or ArgumentException)
+        {
+            // The same body fails the same way every time: tell the caller what was wrong (RFC 7807 shape, like stitch serve).
+            var bad = request.CreateResponse(e is BlobNotFoundException ? HttpStatusCode.NotFound : HttpStatusCode.BadRequest);
+            await bad.WriteAsJsonAsync(new { type = e.GetType().Name, title = "The edit cannot be started.", detail = e.Message }).ConfigureAwait(false);
+            return bad;
+        }
+        await StartIfNeededAsync(client, jobId, context.CancellationToken).ConfigureAwait(false);
+        return await client.CreateCheckStatusResponseAsync(request, jobId, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Flex Consumption supports only the Event Grid source for blob triggers (DESIGN.md §8).</summary>
+    [Function("EditDroppedVideo")]
+    public async Task EditDroppedVideo(
+        [BlobTrigger(InputContainer + "/{name}", Source = BlobTriggerSource.EventGrid)] BlobClient blob,
+        [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        var properties = await store.GetPropertiesAsync(InputContainer, blob.Name, context.CancellationToken).ConfigureAwait(false);
+        string jobId = await submitter.SubmitAsync(InputContainer, blob.Name, settings.DropRequest(properties.Metadata), context.CancellationToken).ConfigureAwait(false);
+        bool started = await StartIfNeededAsync(client, jobId, context.CancellationToken).ConfigureAwait(false);
+        Logs.DropStarted(logger, blob.Name, jobId, started);
+    }
+
+    /// <summary>The GPU job's completion: raised on the instance that enqueued it (a malformed message fails and, after the host's retries, goes to the poison queue).</summary>
+    [Function("PtiCompleted")]
+    public static async Task PtiCompleted([QueueTrigger(PtiQueues.Completed)] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        var completion = PtiCompletion.Parse(message);
+        await client.RaiseEventAsync(completion.InstanceId, EditOrchestration.PtiCompletedEvent, completion, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Schedules the edit under <paramref name="jobId"/> unless an instance by that id is running or done; true when it scheduled one.</summary>
+    private async Task<bool> StartIfNeededAsync(DurableTaskClient client, string jobId, CancellationToken cancellationToken)
+    {
+        var existing = await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+        if (!InstanceStartPolicy.ShouldStart(existing?.RuntimeStatus.ToString()))
+        {
+            return false;
+        }
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(EditOrchestration.OrchestrationName, settings.OrchestrationInput(jobId),
+                new StartOrchestrationOptions(jobId), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Two deliveries of one event raced past the check: the one that lost finds the winner's instance.
+            var now = await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+            if (now is not null && !InstanceStartPolicy.ShouldStart(now.RuntimeStatus.ToString()))
+            {
+                return false;
+            }
+            throw;
+        }
+    }
+}
+
+internal static partial class Logs
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Blob videos-in/{Blob} is job {JobId} (new instance started: {Started}).")]
+    public static partial void DropStarted(ILogger logger, string blob, string jobId, bool started);
+}

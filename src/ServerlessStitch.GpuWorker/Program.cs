@@ -4,6 +4,7 @@ using ServerlessStitch.GpuWorker;
 using ServerlessStitch.Models;
 using ServerlessStitch.Workflow.Activities;
 using ServerlessStitch.Workflow.Edit;
+using ServerlessStitch.Workflow.Hosting;
 using static ServerlessStitch.Torch.torch;
 
 // stitch-gpu-worker: takes PTI work items off the stitch-pti queue and runs them (see PtiWorker). Exit codes:
@@ -34,8 +35,12 @@ try
         set_num_threads(options.Threads);
     }
     var device = DeviceChoice.Resolve(options.Device);
-    using var catalog = new ModelCatalog(ModelManifest.Load(ModelManifestLocator.Locate(options.ModelsPath)), device);
-    using var resources = new JobResources(options.Storage.CreateBlobStore(), catalog);
+    var store = options.Storage.CreateBlobStore();
+    string manifest = options.ModelsPath is null && options.ModelsContainer is { } container
+        ? await new ModelSetCache(store, container, options.ModelsCache).EnsureAsync(stopping.Token).ConfigureAwait(false)
+        : ModelManifestLocator.Locate(options.ModelsPath);
+    using var catalog = new ModelCatalog(ModelManifest.Load(manifest), device);
+    using var resources = new JobResources(store, catalog);
     var queues = new WorkerQueues(options.Storage.CreateQueue(PtiQueues.Work), options.Storage.CreateQueue(PtiQueues.Completed), options.Storage.CreateQueue(PtiQueues.Poison));
     string deviceName = device.ToString(), mode = options.Mode.ToString().ToLowerInvariant();
     int threads = get_num_threads();

@@ -91,8 +91,9 @@ public sealed class PtiWorker(WorkerOptions options, JobResources resources, Wor
             var paths = new JobPaths(item.JobId);
             bool alreadyTuned = await new JobBlobs(resources.Store, paths).ExistsAsync(paths.PtiSummary, work.Token).ConfigureAwait(false);
             var (output, summary) = await TuneGeneratorActivity.TuneAsync(resources, item.JobId, new PtiLog(logger, item.JobId), work.Token).ConfigureAwait(false);
-            Logs.Finished(logger, item.JobId, alreadyTuned ? "was already tuned; reporting it again" : "tuned", summary.Frames, summary.Passes,
-                summary.ResumedFromPass, summary.FrameStepsPerSecond, resources.Catalog.Device.ToString(), summary.PsnrEncoder, summary.PsnrTuned);
+            string outcome = alreadyTuned ? "was already tuned; reporting it again" : "tuned", device = resources.Catalog.Device.ToString();
+            Logs.Finished(logger, item.JobId, outcome, summary.Frames, summary.Passes, summary.ResumedFromPass, summary.FrameStepsPerSecond, device,
+                summary.PsnrEncoder, summary.PsnrTuned);
             // Report first, delete second: a crash in between redelivers the item, which only reports again.
             await queues.Completed.SendAsync(PtiCompletion.Succeeded(item, output).ToJson(), null, CancellationToken.None).ConfigureAwait(false);
             await lease.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
@@ -138,12 +139,13 @@ public sealed class PtiWorker(WorkerOptions options, JobResources resources, Wor
     private async Task PoisonAsync(QueueMessage message, string reason) =>
         await queues.Poison.SendAsync(PoisonRecord.ToJson(queues.Work.Name, message, reason), null, CancellationToken.None).ConfigureAwait(false);
 
-    /// <summary>Logs PTI's progress every 5 % of its steps, not every step.</summary>
+    /// <summary>Logs PTI's checkpoints and resumes as they happen, and its steps every 5 %.</summary>
     private sealed class PtiLog(ILogger logger, string jobId) : IProgress<StageProgress>
     {
         public void Report(StageProgress value)
         {
-            if (value.IsComplete || value.Done % Math.Max(1, value.Total / 20) == 0)
+            bool step = value.Detail?.StartsWith("pass ", StringComparison.Ordinal) ?? true;
+            if (!step || value.IsComplete || value.Done % Math.Max(1, value.Total / 20) == 0)
             {
                 Logs.Progress(logger, jobId, value.Done, value.Total, value.Loss ?? double.NaN, value.Detail ?? "");
             }

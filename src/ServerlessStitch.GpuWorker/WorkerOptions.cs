@@ -13,7 +13,7 @@ public enum WorkerMode
 /// <summary>
 /// The worker's settings, from environment variables (the container's configuration) overridden by
 /// <c>--name value</c> arguments: <c>STITCH_STORAGE</c> (see <see cref="StorageSettings"/>), <c>STITCH_MODELS</c>,
-/// <c>STITCH_WORKER_MODE</c>, <c>STITCH_DEVICE</c>, <c>STITCH_PTI_VISIBILITY</c>, <c>STITCH_PTI_MAX_ATTEMPTS</c>,
+/// <c>STITCH_MODELS_CONTAINER</c>, <c>STITCH_MODELS_CACHE</c>, <c>STITCH_WORKER_MODE</c>, <c>STITCH_DEVICE</c>, <c>STITCH_PTI_VISIBILITY</c>, <c>STITCH_PTI_MAX_ATTEMPTS</c>,
 /// <c>STITCH_POLL_INTERVAL</c>, <c>STITCH_THREADS</c>.
 /// </summary>
 public sealed class WorkerOptions
@@ -25,6 +25,8 @@ public sealed class WorkerOptions
         ["--storage"] = StorageSetting,
         ["--data"] = "STITCH_DATA",
         ["--models"] = "STITCH_MODELS",
+        ["--models-container"] = "STITCH_MODELS_CONTAINER",
+        ["--models-cache"] = "STITCH_MODELS_CACHE",
         ["--mode"] = "STITCH_WORKER_MODE",
         ["--device"] = "STITCH_DEVICE",
         ["--visibility"] = "STITCH_PTI_VISIBILITY",
@@ -38,6 +40,14 @@ public sealed class WorkerOptions
 
     /// <summary>The model manifest (or its folder); null = the locator's default ($STITCH_MODELS, else the checkout's models/).</summary>
     public string? ModelsPath { get; init; }
+
+    /// <summary>
+    /// With no <see cref="ModelsPath"/>: the blob container the model set was pushed to (<c>stitch models push</c>),
+    /// fetched into <see cref="ModelsCache"/> and checked against the manifest's hashes. Null = the locator's default.
+    /// </summary>
+    public string? ModelsContainer { get; init; }
+
+    public string ModelsCache { get; init; } = Path.Combine(Path.GetTempPath(), "stitch-models");
 
     public WorkerMode Mode { get; init; } = WorkerMode.Job;
 
@@ -86,6 +96,8 @@ public sealed class WorkerOptions
         {
             Storage = storage,
             ModelsPath = Get("STITCH_MODELS"),
+            ModelsContainer = Get("STITCH_MODELS_CONTAINER"),
+            ModelsCache = Get("STITCH_MODELS_CACHE") ?? Path.Combine(Path.GetTempPath(), "stitch-models"),
             Mode = Get("STITCH_WORKER_MODE") switch
             {
                 null or "job" => WorkerMode.Job,

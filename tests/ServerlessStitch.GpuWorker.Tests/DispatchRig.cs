@@ -3,7 +3,7 @@ using ServerlessStitch.Models;
 using ServerlessStitch.Pipeline.Job;
 using ServerlessStitch.Storage;
 using ServerlessStitch.Storage.Queues;
-using ServerlessStitch.Storage.Tests.Azurite;
+using ServerlessStitch.Storage.Testing;
 using ServerlessStitch.Workflow;
 using ServerlessStitch.Workflow.Activities;
 using ServerlessStitch.Workflow.Edit;
@@ -41,6 +41,7 @@ internal sealed class DispatchRig : IAsyncDisposable
         rig.Work = MessageQueueFactory.Create(rig.ConnectionString, PtiQueues.Work);
         rig.Completed = MessageQueueFactory.Create(rig.ConnectionString, PtiQueues.Completed);
         rig.Poison = MessageQueueFactory.Create(rig.ConnectionString, PtiQueues.Poison);
+        await rig.Work.CreateIfNotExistsAsync();
         rig._catalog = new ModelCatalog(ModelManifest.Load(Repository.Manifest));
         rig._resources = new JobResources(rig.Store, rig._catalog);
         rig.Host = new LocalWorkflowHost(rig.Store, new WorkflowRegistry().AddEditWorkflow(rig._resources, rig.Work));

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using ServerlessStitch.Workflow.Tests;
 
 namespace ServerlessStitch.GpuWorker.Tests;
 
 /// <summary>The real <c>stitch-gpu-worker</c> as a child process, its log lines collected as they come.</summary>
-internal sealed partial class WorkerProcess : IDisposable
+internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
@@ -60,8 +59,10 @@ internal sealed partial class WorkerProcess : IDisposable
             {
                 return line;
             }
-            Assert.False(_process.HasExited && _process.WaitForExit(100) && !_lines.Any(l => l.Contains(text, StringComparison.Ordinal)),
-                $"{Name} exited ({_process.ExitCode}) before logging '{text}':\n{Log()}");
+            if (_process.HasExited && _process.WaitForExit(100) && !_lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+            {
+                Assert.Fail($"{Name} exited ({_process.ExitCode}) before logging '{text}':\n{Log()}");
+            }
             await Task.Delay(50);
         }
         Assert.Fail($"{Name} did not log '{text}' within {timeout}:\n{Log()}");
@@ -76,7 +77,12 @@ internal sealed partial class WorkerProcess : IDisposable
     }
 
     /// <summary>What Container Apps does on scale-in or a new revision.</summary>
-    public void Terminate() => Assert.Equal(0, Kill(_process.Id, 15));
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
 
     /// <summary>A crash: SIGKILL, nothing runs after it.</summary>
     public void Crash()
@@ -104,7 +110,4 @@ internal sealed partial class WorkerProcess : IDisposable
             _lines.Enqueue(line);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
 }

@@ -101,8 +101,11 @@ public sealed record PoisonRecord(string Queue, string MessageId, int DequeueCou
     public static string ToJson(string queue, QueueMessage message, string reason)
     {
         Check.NotNull(message);
-        // The original text is cut so that the record always fits a queue message (64 KiB after base64).
-        string text = message.Text.Length <= 16_384 ? message.Text : message.Text[..16_384] + "…";
-        return WorkflowLimits.Serialize(new PoisonRecord(queue, message.Id, message.DequeueCount, reason, text), "A poison record");
+        ArgumentNullException.ThrowIfNull(reason);
+        // Cut so that the record always fits a queue message (48 KiB of text) even if every character is escaped 6×.
+        var record = new PoisonRecord(queue, message.Id, message.DequeueCount, Cut(reason, 1_000), Cut(message.Text, 6_000));
+        return JsonSerializer.Serialize(record, WorkflowLimits.Json);
     }
+
+    private static string Cut(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 }

@@ -313,7 +313,7 @@ resource ptiJob 'Microsoft.App/jobs@2025-01-01' = {
             { name: 'STITCH_WORKER_MODE', value: 'job' }
             { name: 'STITCH_DEVICE', value: 'cuda' }
             { name: 'STITCH_PTI_VISIBILITY', value: '00:05:00' }
-            { name: 'STITCH_PTI_MAX_ATTEMPTS', value: '3' }
+            { name: 'STITCH_PTI_MAX_ATTEMPTS', value: '5' }
             { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
           ]
         }

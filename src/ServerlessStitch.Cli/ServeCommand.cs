@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using ServerlessStitch.Serve;
+using ServerlessStitch.Workflow.Edit;
 
 namespace ServerlessStitch.Cli;
 
@@ -14,6 +15,7 @@ internal static class ServeCommand
     public const string ApiKeyVariable = "STITCH_API_KEY";
     public const string StorageVariable = "STITCH_STORAGE";
     public const string DropEditsVariable = "STITCH_DROP_EDITS";
+    public const string PtiDispatchVariable = "STITCH_PTI_DISPATCH";
 
     public static Command Create()
     {
@@ -27,10 +29,15 @@ internal static class ServeCommand
         var chunk = new Option<int>("--chunk-size") { Description = "Frames per chunk, when a request gives none.", DefaultValueFactory = _ => 16 };
         var ptiPasses = new Option<int?>("--pti-passes") { Description = "PTI passes, when a request gives none (default 80)." };
         var stitchIterations = new Option<int?>("--stitching-iterations") { Description = "Stitching-tuning iterations, when a request gives none (default 100)." };
+        var ptiDispatch = new Option<PtiDispatch?>("--pti-dispatch")
+        {
+            Description = $"Where PTI runs: activity (in this process) or queue (a stitch-gpu-worker on the same store). Default: ${PtiDispatchVariable}, else activity.",
+        };
+        var ptiTimeout = new Option<double>("--pti-timeout-minutes") { Description = "With --pti-dispatch queue: how long a job waits for its worker.", DefaultValueFactory = _ => 120 };
         var models = CommonOptions.Models();
         var command = new Command("serve", "Serve the edit API (Durable Functions' HTTP shape) and the blob-drop trigger on 127.0.0.1.")
         {
-            port, data, storage, insecure, maxRequest, dropEdits, noDrop, chunk, ptiPasses, stitchIterations, models,
+            port, data, storage, insecure, maxRequest, dropEdits, noDrop, chunk, ptiPasses, stitchIterations, ptiDispatch, ptiTimeout, models,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -44,6 +51,8 @@ internal static class ServeCommand
                 AllowAnonymous = result.GetValue(insecure),
                 MaxRequestBytes = result.GetValue(maxRequest) * 1024 * 1024,
                 ModelsPath = result.GetValue(models),
+                Pti = result.GetValue(ptiDispatch) ?? (Enum.TryParse(Environment.GetEnvironmentVariable(PtiDispatchVariable), ignoreCase: true, out PtiDispatch fromVariable) ? fromVariable : PtiDispatch.Activity),
+                PtiTimeout = TimeSpan.FromMinutes(result.GetValue(ptiTimeout)),
                 Defaults = new EditDefaults
                 {
                     ChunkSize = result.GetValue(chunk),

@@ -30,6 +30,7 @@ string manifestPath = settings.ModelsPath is { } local
     : await new ModelSetCache(store, settings.ModelsContainer, settings.ModelsCache, settings.ModelsPrefix).EnsureAsync().ConfigureAwait(false);
 var catalog = new ModelCatalog(ModelManifest.Load(manifestPath));
 var resources = new JobResources(store, catalog);
+var ptiWork = storage.CreateQueue(PtiQueues.Work);
 
 builder.Services
     // Every payload Durable stores (inputs, outputs, events, status) is written the way WorkflowLimits writes it.
@@ -38,9 +39,9 @@ builder.Services
     .AddSingleton(store)
     .AddSingleton(catalog)
     .AddSingleton(resources)
-    .AddSingleton(storage.CreateQueue(PtiQueues.Work))
+    .AddSingleton(ptiWork)
     .AddSingleton(new BlobJobSubmitter(store, new EditJobRunner(store, catalog)))
-    .AddSingleton(new WorkflowRegistry().AddEditWorkflow(resources));
+    .AddSingleton(new WorkflowRegistry().AddEditWorkflow(resources, ptiWork));
 
 // The workflow's own spans and metrics, plus the Functions worker's; exported to Application Insights when configured.
 var telemetry = builder.Services.AddOpenTelemetry()

@@ -12,6 +12,9 @@ internal static class Check
     public static int Positive(int value, [CallerArgumentExpression(nameof(value))] string? name = null)
         => value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, "Must be positive.");
 
+    public static int NotNegative(int value, [CallerArgumentExpression(nameof(value))] string? name = null)
+        => value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, "Must not be negative.");
+
     public static double NotNegative(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
         => value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(name, value, "Must be finite and not negative.");
 

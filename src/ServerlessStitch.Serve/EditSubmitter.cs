@@ -14,13 +14,13 @@ public sealed record SubmittedEdit(string InstanceId, bool Created);
 /// video before anything is stored) and starts the edit orchestration with the job id as its instance id, so the
 /// same video with the same request finds the same instance instead of starting a second one.
 /// </summary>
-internal sealed class EditSubmitter(IBlobStore store, EditJobRunner runner, LocalWorkflowHost host, RetryPolicyInput? retry = null)
+internal sealed class EditSubmitter(IBlobStore store, EditJobRunner runner, LocalWorkflowHost host, ServeOptions options)
 {
     /// <summary>Submits a local file. Cancelling stops the probe and the store requests.</summary>
     public async Task<SubmittedEdit> SubmitFileAsync(string path, EditRequest request, CancellationToken cancellationToken = default)
     {
         string jobId = await runner.SubmitAsync(path, request, cancellationToken).ConfigureAwait(false);
-        bool created = await host.StartAsync(EditOrchestration.OrchestrationName, jobId, new EditOrchestrationInput(jobId) { Retry = retry }, cancellationToken).ConfigureAwait(false);
+        bool created = await host.StartAsync(EditOrchestration.OrchestrationName, jobId, new EditOrchestrationInput(jobId) { Retry = options.ActivityRetry, Pti = options.Pti, PtiTimeout = options.PtiTimeout }, cancellationToken).ConfigureAwait(false);
         return new SubmittedEdit(jobId, created);
     }
 

@@ -41,6 +41,16 @@ public sealed class ServeOptions
     /// <summary>The retry policy of every activity of a job; null = the orchestration's default (3 attempts, 5 s then 10 s apart).</summary>
     public RetryPolicyInput? ActivityRetry { get; set; }
 
+    /// <summary>
+    /// Where PTI runs: in this process (<see cref="PtiDispatch.Activity"/>), or on a GPU worker (<c>stitch-gpu-worker</c>)
+    /// that takes it off the <c>stitch-pti</c> queue of the same store and reports on <c>stitch-pti-done</c>, which this
+    /// server listens to (<see cref="PtiDispatch.Queue"/>).
+    /// </summary>
+    public PtiDispatch Pti { get; set; } = PtiDispatch.Activity;
+
+    /// <summary>With <see cref="PtiDispatch.Queue"/>: how long a job waits for its worker's report before it fails.</summary>
+    public TimeSpan PtiTimeout { get; set; } = TimeSpan.FromHours(2);
+
     /// <summary>Activities running at once (the workflow host's bound).</summary>
     public int MaxParallelActivities { get; set; } = Environment.ProcessorCount;
 
@@ -59,6 +69,10 @@ public sealed class ServeOptions
         if (MaxRequestBytes <= 0)
         {
             throw new ServeConfigurationException($"The request size limit must be positive, got {MaxRequestBytes}.");
+        }
+        if (PtiTimeout <= TimeSpan.Zero)
+        {
+            throw new ServeConfigurationException($"The PTI timeout must be positive, got {PtiTimeout}.");
         }
         if (Drop.MaxAttempts <= 0)
         {

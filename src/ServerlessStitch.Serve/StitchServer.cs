@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using ServerlessStitch.Models;
 using ServerlessStitch.Pipeline.Job;
 using ServerlessStitch.Storage;
+using ServerlessStitch.Storage.Queues;
 using ServerlessStitch.Workflow;
 using ServerlessStitch.Workflow.Activities;
 using ServerlessStitch.Workflow.Edit;
@@ -55,7 +56,10 @@ public sealed class StitchServer : IAsyncDisposable
             : BlobStoreFactory.Create(options.StorageConnectionString);
         var catalog = new ModelCatalog(ModelManifest.Load(ModelManifestLocator.Locate(options.ModelsPath)));
         var resources = new JobResources(store, catalog, options.MediaLimits);
-        var host = new LocalWorkflowHost(store, new WorkflowRegistry().AddEditWorkflow(resources),
+        // The PTI queues live next to the blobs: the same Azurite/Azure account, or the same folder.
+        string queueTarget = string.IsNullOrWhiteSpace(options.StorageConnectionString) ? Path.GetFullPath(options.DataPath) : options.StorageConnectionString;
+        IMessageQueue? ptiWork = options.Pti == PtiDispatch.Queue ? MessageQueueFactory.Create(queueTarget, PtiQueues.Work) : null;
+        var host = new LocalWorkflowHost(store, new WorkflowRegistry().AddEditWorkflow(resources, ptiWork),
             new LocalWorkflowHostOptions { MaxParallelActivities = options.MaxParallelActivities });
         try
         {
@@ -68,12 +72,18 @@ public sealed class StitchServer : IAsyncDisposable
                 kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
             });
             var parser = new EditRequestParser(options.Defaults);
-            var submitter = new EditSubmitter(store, new EditJobRunner(store, catalog, options.MediaLimits), host, options.ActivityRetry);
+            var submitter = new EditSubmitter(store, new EditJobRunner(store, catalog, options.MediaLimits), host, options);
             builder.Services.AddSingleton(store).AddSingleton(host).AddSingleton(parser).AddSingleton(submitter).AddSingleton(options)
                 .AddSingleton(options.Drop).AddSingleton<EditEndpoints>().AddSingleton<ErrorMiddleware>();
             if (options.Drop.Enabled)
             {
                 builder.Services.AddHostedService<BlobDropWatcher>();
+            }
+            if (ptiWork is not null)
+            {
+                builder.Services.AddHostedService(services => new PtiCompletionService(new PtiCompletionListener(host,
+                    MessageQueueFactory.Create(queueTarget, PtiQueues.Completed), MessageQueueFactory.Create(queueTarget, PtiQueues.Poison),
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger<PtiCompletionListener>())));
             }
 
             var app = builder.Build();

@@ -18,6 +18,10 @@ public sealed record JobPaths(string JobId)
     public string Alignment => Prefix + "alignment.json";
     public string PtiGenerator => Prefix + "pti/generator.pt";
     public string PtiSummary => Prefix + "pti/summary.json";
+    public string PtiCheckpointGenerator => Prefix + "pti/checkpoint/generator.pt";
+    public string PtiCheckpointOptimizer => Prefix + "pti/checkpoint/optimizer.pt";
+    /// <summary>Written after the checkpoint's two blobs: its presence, with matching hashes, marks a whole checkpoint.</summary>
+    public string PtiCheckpointState => Prefix + "pti/checkpoint/state.json";
     public string Output => Prefix + "output.mp4";
     public string Compare => Prefix + "compare.mp4";
     public string Preview => Prefix + "preview.png";

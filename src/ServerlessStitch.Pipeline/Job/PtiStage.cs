@@ -11,7 +11,9 @@ namespace ServerlessStitch.Pipeline.Job;
 /// <summary>
 /// PTI (the fan-in): one generator tuned on every frame's crop around its pivot, saved as TorchScript to
 /// <c>pti/generator.pt</c>, with the inversion figures (encoder-only vs tuned) in <c>pti/summary.json</c>.
-/// With PTI off, the pretrained generator is stored instead so later stages read one place.
+/// With PTI off, the pretrained generator is stored instead so later stages read one place. Every
+/// <see cref="PtiOptions.CheckpointEveryPasses"/> passes a checkpoint goes to <c>pti/checkpoint/</c>; a run that finds a
+/// matching one (a replacement for a killed worker) resumes from it, and the checkpoint is deleted once the summary is written.
 /// </summary>
 public sealed class PtiStage(JobBlobs blobs, ModelCatalog catalog, EditRequest request)
 {
@@ -32,10 +34,25 @@ public sealed class PtiStage(JobBlobs blobs, ModelCatalog catalog, EditRequest r
             }
             using var allCrops = cat(crops, 0);
             using var allPivots = cat(pivots, 0);
-            var (summary, generatorBytes) = Tune(allCrops, allPivots, progress, cancellationToken);
+            var checkpoints = new PtiCheckpointStore(blobs, Fingerprint(allCrops, allPivots), (int)allCrops.shape[0]);
+            PtiCheckpoint? resume = null;
+            if (request.TuneGenerator)
+            {
+                (resume, string? rejected) = await checkpoints.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (rejected is not null)
+                {
+                    progress?.Report(new StageProgress("pti", 0, TotalSteps(allCrops), Detail: $"checkpoint ignored: {rejected}; PTI starts over"));
+                }
+                else if (resume is not null)
+                {
+                    progress?.Report(new StageProgress("pti", 0, TotalSteps(allCrops), Detail: $"resuming from the checkpoint after pass {resume.PassesDone}"));
+                }
+            }
+            var (summary, generatorBytes) = Tune(allCrops, allPivots, resume, checkpoints, progress, cancellationToken);
             await blobs.WriteBytesAsync(blobs.Paths.PtiGenerator, generatorBytes, "application/octet-stream", cancellationToken).ConfigureAwait(false);
             // The summary is written last: its presence marks the stage complete.
             await blobs.WriteJsonAsync(blobs.Paths.PtiSummary, summary, cancellationToken).ConfigureAwait(false);
+            await checkpoints.DeleteAsync(cancellationToken).ConfigureAwait(false);
             return summary;
         }
         finally
@@ -53,15 +70,25 @@ public sealed class PtiStage(JobBlobs blobs, ModelCatalog catalog, EditRequest r
         return jit.load(stream, catalog.Device).eval();
     }
 
-    private (PtiSummary Summary, byte[] Generator) Tune(Tensor crops, Tensor pivots, IProgress<StageProgress>? progress, CancellationToken cancellationToken)
+    private (PtiSummary Summary, byte[] Generator) Tune(Tensor crops, Tensor pivots, PtiCheckpoint? resume, PtiCheckpointStore checkpoints,
+        IProgress<StageProgress>? progress, CancellationToken cancellationToken)
     {
         var models = catalog.Manifest.Models;
         var pretrained = catalog.Get(models.Generator);
         var perceptual = new PerceptualDistance(catalog.Get(models.Perceptual));
         var clock = Stopwatch.StartNew();
         PtiProgress? last = null;
+        // Tensor work stays on this thread (grad mode and dispose scopes are per thread), so the checkpoint is written by
+        // blocking on the store here; tuning goes on only once the checkpoint is safe.
+        var checkpointing = new PtiCheckpointing(resume, checkpoint =>
+        {
+            checkpoints.WriteAsync(checkpoint, cancellationToken).GetAwaiter().GetResult();
+            int done = checkpoint.PassesDone * StepsPerPass(crops);
+            progress?.Report(new StageProgress("pti", done, TotalSteps(crops), last?.Loss,
+                $"checkpoint after pass {checkpoint.PassesDone}/{request.Pti.Passes} written ({(checkpoint.Generator.Length + checkpoint.Optimizer.Length) / 1e6:F1} MB)"));
+        });
         using var tuned = request.TuneGenerator
-            ? new PivotalTuner(pretrained, catalog.Get(models.Perceptual), models.Generator.ZDim, request.Pti).Tune(crops, pivots,
+            ? new PivotalTuner(pretrained, catalog.Get(models.Perceptual), models.Generator.ZDim, request.Pti).Tune(crops, pivots, checkpointing,
                 new SyncProgress<PtiProgress>(p =>
                 {
                     last = p;
@@ -83,6 +110,7 @@ public sealed class PtiStage(JobBlobs blobs, ModelCatalog catalog, EditRequest r
             Seconds: seconds,
             FrameStepsPerSecond: last?.FramesPerSecond ?? 0,
             FinalLoss: last?.Loss,
+            ResumedFromPass: resume?.PassesDone ?? 0,
             PsnrEncoder: Psnr.Mean(before, crops),
             PsnrTuned: Psnr.Mean(after, crops),
             LpipsEncoder: perceptual.Mean(before, crops),
@@ -91,6 +119,17 @@ public sealed class PtiStage(JobBlobs blobs, ModelCatalog catalog, EditRequest r
         tuned.save(buffer);
         return (summary, buffer.ToArray());
     }
+
+    private string Fingerprint(Tensor crops, Tensor pivots)
+    {
+        var models = catalog.Manifest.Models;
+        using var cpu = pivots.detach().to(float32).cpu().contiguous();
+        return PtiCheckpointStore.Fingerprint(request.Pti, models.Generator.Sha256, models.Perceptual.Sha256, crops.shape, pivots.shape, cpu.data<float>());
+    }
+
+    private int StepsPerPass(Tensor crops) => (int)((crops.shape[0] + request.Pti.BatchSize - 1) / request.Pti.BatchSize);
+
+    private int TotalSteps(Tensor crops) => StepsPerPass(crops) * request.Pti.Passes;
 
     /// <summary>G(w) for all codes, a chunk at a time, clamped to the image range.</summary>
     private Tensor Render(jit.ScriptModule generator, Tensor codes)
@@ -106,10 +145,11 @@ public sealed class PtiStage(JobBlobs blobs, ModelCatalog catalog, EditRequest r
 
 /// <summary>
 /// <c>pti/summary.json</c>: how PTI ran and what it gained. PSNR (dB) and LPIPS are over every frame's aligned
-/// crop, for the pretrained generator at the pivots ("encoder only") and for the tuned one.
+/// crop, for the pretrained generator at the pivots ("encoder only") and for the tuned one. <c>ResumedFromPass</c> is
+/// the pass this run started at (0 = fresh; else a checkpoint's); <c>Seconds</c> and the rate count this run only.
 /// </summary>
 public sealed record PtiSummary(
-    bool Tuned, int Frames, int Passes, int Steps, double Seconds, double FrameStepsPerSecond, double? FinalLoss,
+    bool Tuned, int Frames, int Passes, int Steps, double Seconds, double FrameStepsPerSecond, double? FinalLoss, int ResumedFromPass,
     double PsnrEncoder, double PsnrTuned, double LpipsEncoder, double LpipsTuned)
 {
     public double PsnrGain => PsnrTuned - PsnrEncoder;

@@ -43,10 +43,22 @@ public sealed class PivotalTuner
     /// <paramref name="progress"/> is called synchronously on this thread after every step. Cancelling stops between
     /// steps with <see cref="OperationCanceledException"/> and frees the partly tuned copy.
     /// </summary>
-    public ScriptModule Tune(Tensor crops, Tensor pivots, IProgress<PtiProgress>? progress = null, CancellationToken cancellationToken = default)
+    public ScriptModule Tune(Tensor crops, Tensor pivots, IProgress<PtiProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Tune(crops, pivots, new PtiCheckpointing(), progress, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Tune(Tensor, Tensor, IProgress{PtiProgress}?, CancellationToken)"/>, optionally resumed from a
+    /// checkpoint (its generator is tuned instead of a copy of the pretrained one, its Adam state restored, and only
+    /// passes <see cref="PtiCheckpoint.PassesDone"/>..Passes−1 run, step numbers continuing), and handing a checkpoint
+    /// to <see cref="PtiCheckpointing.OnCheckpoint"/> after every <see cref="PtiOptions.CheckpointEveryPasses"/> passes.
+    /// The frozen original of the regularizer is always the pretrained generator.
+    /// </summary>
+    public ScriptModule Tune(Tensor crops, Tensor pivots, PtiCheckpointing checkpointing, IProgress<PtiProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         Check.NotNull(crops);
         Check.NotNull(pivots);
+        Check.NotNull(checkpointing);
         if (crops.dim() != 4 || crops.size(1) != 3 || crops.size(0) == 0)
         {
             throw new ArgumentException($"Expected aligned crops [N, 3, R, R] with N > 0; got [{string.Join(", ", crops.shape)}].", nameof(crops));
@@ -55,27 +67,39 @@ public sealed class PivotalTuner
         {
             throw new ArgumentException($"Expected one W+ pivot [N, L, D] per crop ({crops.size(0)}); got [{string.Join(", ", pivots.shape)}].", nameof(pivots));
         }
+        PtiCheckpoint? resume = checkpointing.ResumeFrom;
+        if (resume is not null && !(resume.PassesDone > 0 && resume.PassesDone < _options.Passes))
+        {
+            throw new ArgumentOutOfRangeException(nameof(checkpointing),
+                $"A checkpoint after {resume.PassesDone} passes cannot resume a run of {_options.Passes} passes (it must lie strictly inside).");
+        }
 
         int frames = (int)crops.size(0);
         int stepsPerPass = (frames + _options.BatchSize - 1) / _options.BatchSize;
         int steps = stepsPerPass * _options.Passes;
+        int firstPass = resume?.PassesDone ?? 0;
 
-        ScriptModule tuned = _generator.clone();
+        ScriptModule tuned = resume is null ? _generator.clone() : LoadGenerator(resume.Generator);
         try
         {
             tuned.eval();
             FrozenModule.SetRequiresGrad(tuned, true);
             using ScriptModule perceptual = FrozenModule.Copy(_perceptual);
             using Tensor mean = MeanLatent.Of(_generator, _zDim, _options.Seed);
-            using var random = new Generator(_options.Seed);
             IReadOnlyList<Tensor> parameters = tuned.parameters();
             try
             {
                 using var adam = optim.Adam(parameters, lr: _options.LearningRate, beta1: _options.Beta1, beta2: _options.Beta2);
+                if (resume is not null)
+                {
+                    using var state = new MemoryStream(resume.Optimizer, writable: false);
+                    adam.load(state);
+                }
                 var clock = Stopwatch.StartNew();
                 long frameSteps = 0;
-                for (int pass = 0, step = 0; pass < _options.Passes; pass++)
+                for (int pass = firstPass, step = firstPass * stepsPerPass; pass < _options.Passes; pass++)
                 {
+                    using var random = new Generator(PassSeed(_options.Seed, pass));
                     for (int first = 0; first < frames; first += _options.BatchSize, step++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
@@ -85,6 +109,10 @@ public sealed class PivotalTuner
                         frameSteps += count;
                         progress?.Report(new PtiProgress(pass, _options.Passes, step, steps, loss, reconstruction, regularizer,
                             frameSteps / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+                    }
+                    if (checkpointing.OnCheckpoint is { } onCheckpoint && IsCheckpointPass(pass + 1))
+                    {
+                        onCheckpoint(Snapshot(pass + 1, tuned, adam));
                     }
                 }
                 adam.zero_grad();
@@ -103,6 +131,50 @@ public sealed class PivotalTuner
             tuned.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The regularizer's seed for one pass (SplitMix64 of seed and pass): each pass draws its own z sequence, independent
+    /// of how many passes ran before it in this process, which is what makes a resumed run equal to an uninterrupted one.
+    /// </summary>
+    internal static ulong PassSeed(ulong seed, int pass)
+    {
+        ulong x = seed + ((ulong)(pass + 1) * 0x9E3779B97F4A7C15UL);
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return x ^ (x >> 31);
+    }
+
+    private bool IsCheckpointPass(int passesDone) =>
+        _options.CheckpointEveryPasses > 0 && passesDone % _options.CheckpointEveryPasses == 0 && passesDone < _options.Passes;
+
+    private static PtiCheckpoint Snapshot(int passesDone, ScriptModule tuned, ServerlessStitch.Torch.Modules.Adam adam)
+    {
+        using var generator = new MemoryStream();
+        tuned.save(generator);
+        using var optimizer = new MemoryStream();
+        adam.save(optimizer);
+        return new PtiCheckpoint(passesDone, generator.ToArray(), optimizer.ToArray());
+    }
+
+    /// <summary>A checkpoint's generator, on the pretrained generator's device (where the crops and Adam state are).</summary>
+    private ScriptModule LoadGenerator(byte[] bytes)
+    {
+        Device device;
+        IReadOnlyList<Tensor> parameters = _generator.parameters();
+        try
+        {
+            device = parameters.Count > 0 ? parameters[0].device : CPU;
+        }
+        finally
+        {
+            foreach (Tensor parameter in parameters)
+            {
+                parameter.Dispose();
+            }
+        }
+        using var stream = new MemoryStream(bytes, writable: false);
+        return jit.load(stream, device);
     }
 
     private (double Loss, double Reconstruction, double Regularizer) Step(ScriptModule tuned, ScriptModule perceptual, ServerlessStitch.Torch.Modules.Adam adam,

@@ -39,8 +39,17 @@ public sealed record PtiOptions
     /// <summary>Distance α of w_r = pivot + α·(w − pivot)/‖w − pivot‖ (PTI <c>regulizer_alpha</c> 30).</summary>
     public double LocalityAlpha { get; init; } = 30.0;
 
-    /// <summary>Seeds the regularizer's z draws (and the mean latent when the generator exports none): same seed, same losses.</summary>
+    /// <summary>
+    /// Seeds the regularizer's z draws (re-seeded from (Seed, pass) at every pass, so a run resumed at a pass boundary
+    /// draws what an uninterrupted one would) and the mean latent when the generator exports none: same seed, same losses.
+    /// </summary>
     public ulong Seed { get; init; }
+
+    /// <summary>
+    /// A <see cref="PtiCheckpoint"/> (generator and Adam state) after every this many completed passes, none after the
+    /// last; 0 = never. Not the paper's: it lets a killed worker's replacement resume instead of starting over.
+    /// </summary>
+    public int CheckpointEveryPasses { get; init; } = 10;
 
     internal void Validate()
     {
@@ -51,6 +60,7 @@ public sealed record PtiOptions
         }
         Check.Positive(Passes);
         Check.Positive(BatchSize);
+        Check.NotNegative(CheckpointEveryPasses);
         Check.NotNegative(LpipsWeight);
         Check.NotNegative(L2Weight);
         Check.NotNegative(LocalityWeight);

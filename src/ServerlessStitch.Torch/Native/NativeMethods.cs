@@ -121,6 +121,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial void sst_adam_free(IntPtr optimizer);
     [LibraryImport(Library)] internal static partial int sst_adam_step(AdamHandle optimizer);
     [LibraryImport(Library)] internal static partial int sst_adam_zero_grad(AdamHandle optimizer);
+    [LibraryImport(Library)] internal static partial int sst_adam_save_bytes(AdamHandle optimizer, IntPtr* data, long* length);
+    [LibraryImport(Library)] internal static partial int sst_adam_load_bytes(AdamHandle optimizer, byte* data, long length);
 
     // ---- native baselines (benchmark)
     [LibraryImport(Library)] internal static partial int sst_baseline_conv(long channels, long size, int iterations, double* wallSeconds, double* cpuSeconds);

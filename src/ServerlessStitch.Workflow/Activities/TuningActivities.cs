@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ServerlessStitch.Pipeline.Job;
-using ServerlessStitch.Storage;
+using ServerlessStitch.Storage.Queues;
 using ServerlessStitch.Workflow.Edit;
 
 namespace ServerlessStitch.Workflow.Activities;
@@ -11,36 +11,46 @@ public sealed class TuneGeneratorActivity(JobResources resources) : EditActivity
     public override string Name => EditActivities.TuneGenerator;
     public override string Stage => "pti";
 
+    /// <summary>
+    /// Runs (or, when <c>pti/summary.json</c> exists, only reads) the job's PTI, the GPU worker's entry point too.
+    /// Cancelling stops between Adam steps; the last checkpoint stays in the job's blobs.
+    /// </summary>
+    public static async Task<(PtiOutput Output, PtiSummary Summary)> TuneAsync(JobResources resources, string jobId, IProgress<StageProgress>? progress,
+        CancellationToken cancellationToken = default)
+    {
+        Check.NotNull(resources);
+        var clock = Stopwatch.StartNew();
+        var job = await resources.OpenAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var chunks = await job.ChunksAsync(cancellationToken).ConfigureAwait(false);
+        var summary = await new PtiStage(job.Blobs, resources.Catalog, job.Request).TuneAsync(chunks, progress, cancellationToken).ConfigureAwait(false);
+        var paths = job.Blobs.Paths;
+        return (new PtiOutput(paths.PtiGenerator, paths.PtiSummary, summary.PsnrEncoder, summary.PsnrTuned, Seconds(clock)), summary);
+    }
+
     protected override async Task<(PtiOutput, int)> RunAsync(JobInput input, Stopwatch clock, CancellationToken cancellationToken)
     {
-        var job = await Resources.OpenAsync(input.JobId, cancellationToken).ConfigureAwait(false);
-        var chunks = await job.ChunksAsync(cancellationToken).ConfigureAwait(false);
-        var summary = await new PtiStage(job.Blobs, Resources.Catalog, job.Request).TuneAsync(chunks, null, cancellationToken).ConfigureAwait(false);
-        var paths = job.Blobs.Paths;
-        return (new PtiOutput(paths.PtiGenerator, paths.PtiSummary, summary.PsnrEncoder, summary.PsnrTuned, Seconds(clock)), summary.Frames);
+        var (output, summary) = await TuneAsync(Resources, input.JobId, null, cancellationToken).ConfigureAwait(false);
+        return (output, summary.Frames);
     }
 }
 
 /// <summary>
-/// Hands PTI to a GPU worker: writes a <see cref="PtiWorkItem"/> to <c>stitch-work/pti/{jobId}.json</c>; the worker
-/// raises <see cref="EditOrchestration.PtiCompletedEvent"/> on the instance when done. A later issue swaps the blob
-/// for a storage queue message (the Container Apps job's scale rule); the orchestration does not change.
+/// Hands PTI to a GPU worker: sends a <see cref="PtiWorkItem"/> on <see cref="PtiQueues.Work"/>; the worker's
+/// <see cref="PtiCompletion"/> comes back as <see cref="EditOrchestration.PtiCompletedEvent"/>. Sending twice (a
+/// retried activity) is harmless: a worker that finds the job's PTI done only reports it again.
 /// </summary>
-public sealed class EnqueuePtiActivity(JobResources resources) : EditActivity<PtiWorkItem, BlobOutput>(resources)
+public sealed class EnqueuePtiActivity(JobResources resources, IMessageQueue? workQueue) : EditActivity<PtiWorkItem, BlobOutput>(resources)
 {
-    public const string Container = "stitch-work";
-
     public override string Name => EditActivities.EnqueuePti;
     public override string Stage => "pti";
 
-    public static string WorkItemName(string jobId) => $"pti/{jobId}.json";
-
     protected override async Task<(BlobOutput, int)> RunAsync(PtiWorkItem input, Stopwatch clock, CancellationToken cancellationToken)
     {
-        await Resources.Store.CreateContainerIfNotExistsAsync(Container, cancellationToken).ConfigureAwait(false);
-        string name = WorkItemName(input.JobId);
-        await Resources.Store.WriteJsonAsync(Container, name, input, WorkflowLimits.Json, null, cancellationToken).ConfigureAwait(false);
-        return (new BlobOutput(name, Seconds(clock)), 0);
+        var queue = workQueue ?? throw new InvalidOperationException(
+            $"Job '{input.JobId}' dispatches PTI to a GPU worker, but this host has no '{PtiQueues.Work}' queue configured.");
+        await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        string id = await queue.SendAsync(PtiMessages.ToJson(input), null, cancellationToken).ConfigureAwait(false);
+        return (new BlobOutput($"{queue.Name}/{id}", Seconds(clock)), 0);
     }
 }
 

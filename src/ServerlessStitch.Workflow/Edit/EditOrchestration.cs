@@ -16,7 +16,7 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
 {
     public const string OrchestrationName = "EditVideo";
 
-    /// <summary>The event a GPU worker raises when PTI is done (payload: <see cref="PtiOutput"/>).</summary>
+    /// <summary>The event a GPU worker's completion is raised as when PTI is done or has failed for good (payload: <see cref="PtiCompletion"/>).</summary>
     public const string PtiCompletedEvent = "PtiCompleted";
 
     /// <summary>Three attempts, 5 s then 10 s apart: enough for a flaky store or a preempted machine.</summary>
@@ -50,7 +50,7 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
         if (input.Pti == PtiDispatch.Queue)
         {
             await context.CallActivityAsync<BlobOutput>(EditActivities.EnqueuePti, new PtiWorkItem(context.InstanceId, input.JobId), retry);
-            pti = await context.WaitForExternalEventAsync<PtiOutput>(PtiCompletedEvent, input.PtiTimeout);
+            pti = await WaitForWorkerAsync(context, input);
         }
         else
         {
@@ -64,6 +64,21 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
         var output = await context.CallActivityAsync<EditOutput>(EditActivities.FinishJob, new FinishInput(input.JobId, seconds), retry);
         context.SetCustomStatus(new EditStatus("done", 1, 1));
         return output;
+    }
+
+    /// <summary>The GPU worker's completion: its result, or a <see cref="PtiFailedException"/> saying why there is none.</summary>
+    private static async Task<PtiOutput> WaitForWorkerAsync(IWorkflowContext context, EditOrchestrationInput input)
+    {
+        PtiCompletion completion;
+        try
+        {
+            completion = await context.WaitForExternalEventAsync<PtiCompletion>(PtiCompletedEvent, input.PtiTimeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new PtiFailedException($"No GPU worker reported PTI for job '{input.JobId}' within {input.PtiTimeout}: is a worker consuming the '{PtiQueues.Work}' queue?", e);
+        }
+        return completion.Result ?? throw new PtiFailedException($"PTI for job '{input.JobId}' failed on the GPU worker: {completion.Error}");
     }
 
     /// <summary>One activity per chunk, all scheduled before the first await; returns the seconds summed over them.</summary>

@@ -80,7 +80,8 @@ public sealed class EditOrchestrationTests : IDisposable
             await Task.Delay(20);
             waiting = await host.GetStatusAsync("job3");
         }
-        await host.RaiseEventAsync("job3", EditOrchestration.PtiCompletedEvent, new PtiOutput("job3/pti/generator.pt", "job3/pti/summary.json", 20, 23, 42));
+        await host.RaiseEventAsync("job3", EditOrchestration.PtiCompletedEvent,
+            PtiCompletion.Succeeded(new PtiWorkItem("job3", "job3"), new PtiOutput("job3/pti/generator.pt", "job3/pti/summary.json", 20, 23, 42)));
         var status = await host.WaitForCompletionAsync("job3");
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
@@ -104,7 +105,25 @@ public sealed class EditOrchestrationTests : IDisposable
         var status = await host.WaitForCompletionAsync("job4");
 
         Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
-        Assert.Contains("System.TimeoutException: No 'PtiCompleted' event reached instance 'job4'", status.FailureReason, StringComparison.Ordinal);
+        Assert.Equal("ServerlessStitch.Workflow.Edit.PtiFailedException: No GPU worker reported PTI for job 'job4' within 00:00:00.2000000: is a worker consuming the 'stitch-pti' queue?",
+            status.FailureReason);
+        Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.StitchChunk);
+    }
+
+    [Fact]
+    public async Task QueueDispatch_WorkerReportsFailure_FailsWithTheWorkersReason()
+    {
+        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
+        await using var host = Host(activities.Registry());
+        await host.StartAsync(EditOrchestration.OrchestrationName, "job5", new EditOrchestrationInput("job5") { Pti = PtiDispatch.Queue });
+        await UntilAsync(() => activities.Runs.Any(r => r.Name == EditActivities.EnqueuePti));
+
+        await host.RaiseEventAsync("job5", EditOrchestration.PtiCompletedEvent, PtiCompletion.Failed(new PtiWorkItem("job5", "job5"), "PTI failed on all 3 attempts; the last: System.OutOfMemoryException: CUDA out of memory"));
+        var status = await host.WaitForCompletionAsync("job5");
+
+        Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
+        Assert.Equal("ServerlessStitch.Workflow.Edit.PtiFailedException: PTI for job 'job5' failed on the GPU worker: PTI failed on all 3 attempts; the last: System.OutOfMemoryException: CUDA out of memory",
+            status.FailureReason);
         Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.StitchChunk);
     }
 

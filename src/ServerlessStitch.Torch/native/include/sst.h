@@ -143,6 +143,10 @@ SST_API sst_adam sst_adam_new(const sst_tensor* parameters, int count, double lr
 SST_API void sst_adam_free(sst_adam optimizer);
 SST_API int sst_adam_step(sst_adam optimizer);
 SST_API int sst_adam_zero_grad(sst_adam optimizer);
+// The state (moments, step counts) as libtorch's archive format; the buffer is freed with sst_buffer_free.
+SST_API int sst_adam_save_bytes(sst_adam optimizer, void** data, int64_t* length);
+// Loads a state saved by sst_adam_save_bytes for the same parameter list (matched by position).
+SST_API int sst_adam_load_bytes(sst_adam optimizer, const void* data, int64_t length);
 
 // ---- native baselines for the benchmark: the same loops, written in C++ directly
 // Each reports the wall-clock and process CPU seconds of its timed loop.

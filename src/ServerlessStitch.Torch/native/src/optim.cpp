@@ -1,4 +1,7 @@
-// torch.optim.Adam over a caller-given parameter list.
+// torch.optim.Adam over a caller-given parameter list, and its state (moments, step counts) as bytes.
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
 #include <vector>
 
 #include "guard.h"
@@ -12,6 +15,13 @@ namespace {
 Adam& adam_of(sst_adam handle) {
   if (handle == nullptr) throw std::invalid_argument("null optimizer handle");
   return *reinterpret_cast<Adam*>(handle);
+}
+
+// Where the optimizer's parameters live: a state saved on one device is loaded onto the optimizer's own.
+c10::Device device_of_parameters(Adam& adam) {
+  for (const auto& group : adam.param_groups())
+    for (const auto& parameter : group.params()) return parameter.device();
+  return c10::Device(c10::kCPU);
 }
 
 }  // namespace
@@ -51,6 +61,35 @@ int sst_adam_step(sst_adam optimizer) {
 int sst_adam_zero_grad(sst_adam optimizer) {
   return guarded(SST_FAIL, [&] {
     adam_of(optimizer).zero_grad();
+    return SST_OK;
+  });
+}
+
+int sst_adam_save_bytes(sst_adam optimizer, void** data, int64_t* length) {
+  return guarded(SST_FAIL, [&] {
+    if (data == nullptr || length == nullptr) throw std::invalid_argument("null output pointer");
+    torch::serialize::OutputArchive archive;
+    adam_of(optimizer).save(archive);
+    std::ostringstream stream;
+    archive.save_to(stream);
+    const std::string bytes = stream.str();
+    void* copy = std::malloc(bytes.size());
+    if (copy == nullptr) throw std::bad_alloc();
+    std::memcpy(copy, bytes.data(), bytes.size());
+    *data = copy;
+    *length = static_cast<int64_t>(bytes.size());
+    return SST_OK;
+  });
+}
+
+int sst_adam_load_bytes(sst_adam optimizer, const void* data, int64_t length) {
+  return guarded(SST_FAIL, [&] {
+    if (data == nullptr || length <= 0) throw std::invalid_argument("empty optimizer state");
+    auto& adam = adam_of(optimizer);
+    std::istringstream stream(std::string(static_cast<const char*>(data), static_cast<size_t>(length)));
+    torch::serialize::InputArchive archive;
+    archive.load_from(stream, device_of_parameters(adam));
+    adam.load(archive);
     return SST_OK;
   });
 }

@@ -215,6 +215,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'STITCH_TASK_HUB', value: 'stitch' }
         { name: 'STITCH_PTI_DISPATCH', value: 'queue' }
         { name: 'STITCH_PTI_TIMEOUT', value: '03:00:00' }
+        { name: 'STITCH_STITCH_BATCH_CHUNKS', value: '0' }
         { name: 'STITCH_MODELS_CONTAINER', value: 'models' }
         { name: 'STITCH_DROP_EDITS', value: 'smile' }
       ]

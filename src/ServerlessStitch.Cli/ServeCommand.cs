@@ -34,10 +34,11 @@ internal static class ServeCommand
             Description = $"Where PTI runs: activity (in this process) or queue (a stitch-gpu-worker on the same store). Default: ${PtiDispatchVariable}, else activity.",
         };
         var ptiTimeout = new Option<double>("--pti-timeout-minutes") { Description = "With --pti-dispatch queue: how long a job waits for its worker.", DefaultValueFactory = _ => 120 };
+        var stitchBatch = new Option<int>("--stitch-batch") { Description = "Send stitching tuning to the GPU worker too, this many chunks per work item (0 = in this process).", DefaultValueFactory = _ => 0 };
         var models = CommonOptions.Models();
         var command = new Command("serve", "Serve the edit API (Durable Functions' HTTP shape) and the blob-drop trigger on 127.0.0.1.")
         {
-            port, data, storage, insecure, maxRequest, dropEdits, noDrop, chunk, ptiPasses, stitchIterations, ptiDispatch, ptiTimeout, models,
+            port, data, storage, insecure, maxRequest, dropEdits, noDrop, chunk, ptiPasses, stitchIterations, ptiDispatch, ptiTimeout, stitchBatch, models,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -53,6 +54,7 @@ internal static class ServeCommand
                 ModelsPath = result.GetValue(models),
                 Pti = result.GetValue(ptiDispatch) ?? (Enum.TryParse(Environment.GetEnvironmentVariable(PtiDispatchVariable), ignoreCase: true, out PtiDispatch fromVariable) ? fromVariable : PtiDispatch.Activity),
                 PtiTimeout = TimeSpan.FromMinutes(result.GetValue(ptiTimeout)),
+                StitchBatchChunks = result.GetValue(stitchBatch),
                 Defaults = new EditDefaults
                 {
                     ChunkSize = result.GetValue(chunk),

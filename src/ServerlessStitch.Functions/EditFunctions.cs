@@ -46,6 +46,9 @@ public sealed class EditFunctions(WorkflowRegistry registry)
     [Function(EditActivities.EnqueuePti)]
     public Task<JsonElement> EnqueuePti([ActivityTrigger] JsonElement input, FunctionContext context) => RunAsync(EditActivities.EnqueuePti, input, context);
 
+    [Function(EditActivities.EnqueueStitch)]
+    public Task<JsonElement> EnqueueStitch([ActivityTrigger] JsonElement input, FunctionContext context) => RunAsync(EditActivities.EnqueueStitch, input, context);
+
     [Function(EditActivities.StitchChunk)]
     public Task<JsonElement> StitchChunk([ActivityTrigger] JsonElement input, FunctionContext context) => RunAsync(EditActivities.StitchChunk, input, context);
 

@@ -57,12 +57,12 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, F
         Logs.DropStarted(logger, blob.Name, jobId, started);
     }
 
-    /// <summary>The GPU job's completion: raised on the instance that enqueued it (a malformed message fails and, after the host's retries, goes to the poison queue).</summary>
+    /// <summary>The GPU job's report (PTI or a stitching batch): raised on the instance that enqueued it (a malformed message fails and, after the host's retries, goes to the poison queue).</summary>
     [Function("PtiCompleted")]
     public static async Task PtiCompleted([QueueTrigger(PtiQueues.Completed)] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
     {
-        var completion = PtiCompletion.Parse(message);
-        await client.RaiseEventAsync(completion.InstanceId, EditOrchestration.PtiCompletedEvent, completion, context.CancellationToken).ConfigureAwait(false);
+        var report = WorkerReport.Parse(message);
+        await client.RaiseEventAsync(report.InstanceId, report.EventName, report.Payload, context.CancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Schedules the edit under <paramref name="jobId"/> unless an instance by that id is running or done; true when it scheduled one.</summary>

@@ -20,7 +20,7 @@ internal sealed class EditSubmitter(IBlobStore store, EditJobRunner runner, Loca
     public async Task<SubmittedEdit> SubmitFileAsync(string path, EditRequest request, CancellationToken cancellationToken = default)
     {
         string jobId = await runner.SubmitAsync(path, request, cancellationToken).ConfigureAwait(false);
-        bool created = await host.StartAsync(EditOrchestration.OrchestrationName, jobId, new EditOrchestrationInput(jobId) { Retry = options.ActivityRetry, Pti = options.Pti, PtiTimeout = options.PtiTimeout }, cancellationToken).ConfigureAwait(false);
+        bool created = await host.StartAsync(EditOrchestration.OrchestrationName, jobId, new EditOrchestrationInput(jobId) { Retry = options.ActivityRetry, Pti = options.Pti, PtiTimeout = options.PtiTimeout, StitchBatchChunks = options.StitchBatchChunks, StitchTimeout = options.PtiTimeout }, cancellationToken).ConfigureAwait(false);
         return new SubmittedEdit(jobId, created);
     }
 

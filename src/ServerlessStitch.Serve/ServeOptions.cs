@@ -51,6 +51,9 @@ public sealed class ServeOptions
     /// <summary>With <see cref="PtiDispatch.Queue"/>: how long a job waits for its worker's report before it fails.</summary>
     public TimeSpan PtiTimeout { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>0: stitching tuning runs in this process; N: on the GPU worker, N chunks per work item (needs the worker too).</summary>
+    public int StitchBatchChunks { get; set; }
+
     /// <summary>Activities running at once (the workflow host's bound).</summary>
     public int MaxParallelActivities { get; set; } = Environment.ProcessorCount;
 
@@ -69,6 +72,10 @@ public sealed class ServeOptions
         if (MaxRequestBytes <= 0)
         {
             throw new ServeConfigurationException($"The request size limit must be positive, got {MaxRequestBytes}.");
+        }
+        if (StitchBatchChunks < 0)
+        {
+            throw new ServeConfigurationException($"The stitching batch must be 0 (in this process) or a chunk count, got {StitchBatchChunks}.");
         }
         if (PtiTimeout <= TimeSpan.Zero)
         {

@@ -58,7 +58,7 @@ public sealed class StitchServer : IAsyncDisposable
         var resources = new JobResources(store, catalog, options.MediaLimits);
         // The PTI queues live next to the blobs: the same Azurite/Azure account, or the same folder.
         string queueTarget = string.IsNullOrWhiteSpace(options.StorageConnectionString) ? Path.GetFullPath(options.DataPath) : options.StorageConnectionString;
-        IMessageQueue? ptiWork = options.Pti == PtiDispatch.Queue ? MessageQueueFactory.Create(queueTarget, PtiQueues.Work) : null;
+        IMessageQueue? ptiWork = options.Pti == PtiDispatch.Queue || options.StitchBatchChunks > 0 ? MessageQueueFactory.Create(queueTarget, PtiQueues.Work) : null;
         var host = new LocalWorkflowHost(store, new WorkflowRegistry().AddEditWorkflow(resources, ptiWork),
             new LocalWorkflowHostOptions { MaxParallelActivities = options.MaxParallelActivities });
         try

@@ -7,8 +7,9 @@ using ServerlessStitch.Workflow.Edit;
 namespace ServerlessStitch.Workflow.Local;
 
 /// <summary>
-/// The local stand-in for the Functions app's completion queue trigger: takes each <see cref="PtiCompletion"/> off
-/// <see cref="PtiQueues.Completed"/> and raises it on its instance as <see cref="EditOrchestration.PtiCompletedEvent"/>.
+/// The local stand-in for the Functions app's completion queue trigger: takes each worker report off
+/// <see cref="PtiQueues.Completed"/> and raises it on its instance (<see cref="WorkerReport"/>: PTI's as
+/// <see cref="EditOrchestration.PtiCompletedEvent"/>, a stitching batch's as <see cref="EditOrchestration.StitchCompletedEvent"/>).
 /// A message is deleted only after the event is stored, so a crash in between raises it again (the orchestration
 /// takes the first). An unreadable message, or one for an instance that does not exist, goes to the poison queue.
 /// </summary>
@@ -63,10 +64,10 @@ public sealed class PtiCompletionListener(LocalWorkflowHost host, IMessageQueue 
         {
             return false;
         }
-        PtiCompletion completion;
+        WorkerReport completion;
         try
         {
-            completion = PtiCompletion.Parse(message.Text);
+            completion = WorkerReport.Parse(message.Text);
         }
         catch (PtiMessageException e)
         {
@@ -78,8 +79,8 @@ public sealed class PtiCompletionListener(LocalWorkflowHost host, IMessageQueue 
             await PoisonAsync(message, $"There is no workflow instance '{completion.InstanceId}' (job '{completion.JobId}') to report PTI to.", cancellationToken).ConfigureAwait(false);
             return true;
         }
-        await host.RaiseEventAsync(completion.InstanceId, EditOrchestration.PtiCompletedEvent, completion, cancellationToken).ConfigureAwait(false);
-        Logs.CompletionRaised(_logger, completion.JobId, completion.InstanceId, completion.Error is null ? "succeeded" : "failed: " + completion.Error);
+        await host.RaiseEventAsync(completion.InstanceId, completion.EventName, completion.Payload, cancellationToken).ConfigureAwait(false);
+        Logs.CompletionRaised(_logger, completion.JobId, completion.InstanceId, completion.EventName);
         await completions.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
         return true;
     }

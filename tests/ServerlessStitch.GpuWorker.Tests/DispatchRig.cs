@@ -66,6 +66,7 @@ internal sealed class DispatchRig : IAsyncDisposable
         {
             Pti = PtiDispatch.Queue,
             PtiTimeout = TimeSpan.FromMinutes(10),
+            StitchBatchChunks = pti.StitchBatch,
             Retry = new RetryPolicyInput(1, TimeSpan.FromSeconds(1), 1),
         });
         return jobId;
@@ -109,5 +110,5 @@ internal sealed class DispatchRig : IAsyncDisposable
     }
 }
 
-/// <summary>The PTI knobs a test varies (a different seed also makes a different job id).</summary>
-internal sealed record PtiOptionsFor(int Passes, int CheckpointEvery, ulong Seed);
+/// <summary>The PTI knobs a test varies (a different seed also makes a different job id), and stitching's batch on the worker (0 = in the host).</summary>
+internal sealed record PtiOptionsFor(int Passes, int CheckpointEvery, ulong Seed, int StitchBatch = 0);

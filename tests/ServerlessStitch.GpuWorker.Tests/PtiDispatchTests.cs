@@ -120,6 +120,27 @@ public sealed class PtiDispatchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Dispatch_StitchingOnTheWorkerToo_EveryBatchRunsThereAndTheJobCompletes()
+    {
+        await using var rig = await DispatchRig.StartAsync();
+        string jobId = await rig.SubmitAsync(new PtiOptionsFor(Passes: 2, CheckpointEvery: 0, Seed: 4, StitchBatch: 1));
+
+        using var worker = WorkerProcess.Start("worker", rig.ConnectionString, "service", TimeSpan.FromSeconds(30));
+        var status = await rig.WaitForCompletionAsync(jobId, Minutes);
+        worker.Terminate();
+        await worker.WaitForExitAsync(Minutes);
+        output.WriteLine(worker.Log());
+        var attempts = await rig.Host.GetAttemptsAsync(jobId);
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal(1, worker.Count($"Stitched batch 0 of job {jobId}: 1 chunk(s), 4 frames"));
+        Assert.Equal(1, worker.Count($"Stitched batch 1 of job {jobId}: 1 chunk(s), 4 frames"));
+        Assert.DoesNotContain(attempts, a => a.Name == EditActivities.StitchChunk);
+        Assert.Equal(2, attempts.Count(a => a.Name == EditActivities.EnqueueStitch));
+        Assert.True(await rig.Store.ExistsAsync(JobPaths.Container, new JobPaths(jobId).Output));
+    }
+
+    [Fact]
     public async Task Dispatch_UnreadableWorkItem_GoesToThePoisonQueueAndTheWorkerCarriesOn()
     {
         await using var rig = await DispatchRig.StartAsync();

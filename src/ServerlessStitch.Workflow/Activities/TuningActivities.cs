@@ -54,6 +54,26 @@ public sealed class EnqueuePtiActivity(JobResources resources, IMessageQueue? wo
     }
 }
 
+/// <summary>
+/// Hands one batch of stitching chunks to a GPU worker: sends a <see cref="StitchWorkItem"/> on <see cref="PtiQueues.Work"/>;
+/// its <see cref="StitchCompletion"/> comes back as <see cref="EditOrchestration.StitchCompletedEvent"/>. Stitched
+/// chunks are skipped on a second run, so a duplicate only costs a re-report.
+/// </summary>
+public sealed class EnqueueStitchActivity(JobResources resources, IMessageQueue? workQueue) : EditActivity<StitchWorkItem, BlobOutput>(resources)
+{
+    public override string Name => EditActivities.EnqueueStitch;
+    public override string Stage => "stitch";
+
+    protected override async Task<(BlobOutput, int)> RunAsync(StitchWorkItem input, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var queue = workQueue ?? throw new InvalidOperationException(
+            $"Job '{input.JobId}' sends stitching to a GPU worker, but this host has no '{PtiQueues.Work}' queue configured.");
+        await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        string id = await queue.SendAsync(PtiMessages.ToJson(input), null, cancellationToken).ConfigureAwait(false);
+        return (new BlobOutput($"{queue.Name}/{id}", Seconds(clock)), 0);
+    }
+}
+
 /// <summary>Edit, stitching tuning and paste of one chunk (<c>stitched/NNNNNN.chunk</c> and <c>.json</c>) with the job's PTI generator.</summary>
 public sealed class StitchChunkActivity(JobResources resources) : EditActivity<ChunkInput, BlobOutput>(resources)
 {

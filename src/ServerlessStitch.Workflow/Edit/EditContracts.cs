@@ -21,6 +21,15 @@ public sealed record EditOrchestrationInput(string JobId)
     /// <summary>With <see cref="PtiDispatch.Queue"/>: how long to wait for the GPU worker's event.</summary>
     public TimeSpan PtiTimeout { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// 0 (the default): stitching tuning runs as <c>StitchChunk</c> activities. N &gt; 0: it goes to the GPU worker in
+    /// batches of N chunks over the same queue (<see cref="StitchWorkItem"/>), each reported back as its own event.
+    /// </summary>
+    public int StitchBatchChunks { get; init; }
+
+    /// <summary>With <see cref="StitchBatchChunks"/> &gt; 0: how long to wait for every batch's report.</summary>
+    public TimeSpan StitchTimeout { get; init; } = TimeSpan.FromHours(2);
+
     /// <summary>The retry policy of every activity; null = <see cref="EditOrchestration.DefaultRetry"/>.</summary>
     public RetryPolicyInput? Retry { get; init; }
 }
@@ -52,8 +61,19 @@ public sealed record BlobOutput(string Blob, double Seconds);
 /// <summary>PTI's result: the tuned generator and summary blobs, the inversion PSNR before → after, seconds.</summary>
 public sealed record PtiOutput(string Generator, string Summary, double PsnrEncoder, double PsnrTuned, double Seconds);
 
-/// <summary>A PTI work item for a GPU worker: which job, and which instance to raise the completion event on.</summary>
-public sealed record PtiWorkItem(string InstanceId, string JobId);
+/// <summary>Work for a GPU worker: which job, and which instance to raise the completion event on.</summary>
+public abstract record WorkerItem(string InstanceId, string JobId);
+
+/// <summary>A PTI work item for a GPU worker (its JSON carries no <c>kind</c>).</summary>
+public sealed record PtiWorkItem(string InstanceId, string JobId) : WorkerItem(InstanceId, JobId);
+
+/// <summary>A batch of chunks to edit, stitch and paste on a GPU worker (JSON <c>"kind": "stitch"</c>).</summary>
+public sealed record StitchWorkItem(string InstanceId, string JobId, int Batch, IReadOnlyList<ChunkInput> Chunks) : WorkerItem(InstanceId, JobId)
+{
+#pragma warning disable CA1822 // An instance property, so that the JSON carries it.
+    public string Kind => PtiMessages.StitchKind;
+#pragma warning restore CA1822
+}
 
 /// <summary>The final fan-in's input: the job and the seconds per stage so far (summed over its activities).</summary>
 public sealed record FinishInput(string JobId, IReadOnlyDictionary<string, double> StageSeconds);
@@ -69,6 +89,7 @@ public static class EditActivities
     public const string InvertChunk = "InvertChunk";
     public const string TuneGenerator = "TuneGenerator";
     public const string EnqueuePti = "EnqueuePti";
+    public const string EnqueueStitch = "EnqueueStitch";
     public const string StitchChunk = "StitchChunk";
     public const string FinishJob = "FinishJob";
 }

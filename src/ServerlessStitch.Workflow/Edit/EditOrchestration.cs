@@ -19,6 +19,9 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
     /// <summary>The event a GPU worker's completion is raised as when PTI is done or has failed for good (payload: <see cref="PtiCompletion"/>).</summary>
     public const string PtiCompletedEvent = "PtiCompleted";
 
+    /// <summary>The event a GPU worker's report on stitching batch <paramref name="batch"/> is raised as (payload: <see cref="StitchCompletion"/>).</summary>
+    public static string StitchCompletedEvent(int batch) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"StitchCompleted.{batch}");
+
     /// <summary>Three attempts, 5 s then 10 s apart: enough for a flaky store or a preempted machine.</summary>
     public static ActivityRetry DefaultRetry { get; } = new(3, TimeSpan.FromSeconds(5), 2.0);
 
@@ -58,7 +61,9 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
         }
         seconds["pti"] = pti.Seconds;
 
-        seconds["stitch"] = await FanOutAsync(context, "stitch", EditActivities.StitchChunk, chunks, retry);
+        seconds["stitch"] = input.StitchBatchChunks > 0
+            ? await StitchOnWorkerAsync(context, input, chunks, retry)
+            : await FanOutAsync(context, "stitch", EditActivities.StitchChunk, chunks, retry);
 
         context.SetCustomStatus(new EditStatus("encode", 0, 1));
         var output = await context.CallActivityAsync<EditOutput>(EditActivities.FinishJob, new FinishInput(input.JobId, seconds), retry);
@@ -79,6 +84,37 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
             throw new PtiFailedException($"No GPU worker reported PTI for job '{input.JobId}' within {input.PtiTimeout}: is a worker consuming the '{PtiQueues.Work}' queue?", e);
         }
         return completion.Result ?? throw new PtiFailedException($"PTI for job '{input.JobId}' failed on the GPU worker: {completion.Error}");
+    }
+
+    /// <summary>
+    /// Stitching on the GPU worker: every batch is queued first, then every batch's event awaited (in batch order, so
+    /// replays issue the same calls); returns the worker's seconds summed. A failed batch fails the job with its reason.
+    /// </summary>
+    private static async Task<double> StitchOnWorkerAsync(IWorkflowContext context, EditOrchestrationInput input, ChunkInput[] chunks, ActivityRetry retry)
+    {
+        StitchWorkItem[] batches = [.. chunks.Chunk(input.StitchBatchChunks).Select((batch, i) => new StitchWorkItem(context.InstanceId, input.JobId, i, batch))];
+        context.SetCustomStatus(new EditStatus("stitch", 0, chunks.Length));
+        await Task.WhenAll(batches.Select(b => context.CallActivityAsync<BlobOutput>(EditActivities.EnqueueStitch, b, retry)));
+        int done = 0;
+        var reports = batches.Select(async batch =>
+        {
+            StitchCompletion report;
+            try
+            {
+                report = await context.WaitForExternalEventAsync<StitchCompletion>(StitchCompletedEvent(batch.Batch), input.StitchTimeout);
+            }
+            catch (TimeoutException e)
+            {
+                throw new PtiFailedException($"No GPU worker reported stitching batch {batch.Batch} of job '{input.JobId}' within {input.StitchTimeout}: is a worker consuming the '{PtiQueues.Work}' queue?", e);
+            }
+            if (report.Error is not null)
+            {
+                throw new PtiFailedException($"Stitching batch {batch.Batch} of job '{input.JobId}' failed on the GPU worker: {report.Error}");
+            }
+            context.SetCustomStatus(new EditStatus("stitch", Interlocked.Add(ref done, batch.Chunks.Count), chunks.Length));
+            return report.Seconds;
+        }).ToList();
+        return (await Task.WhenAll(reports)).Sum();
     }
 
     /// <summary>One activity per chunk, all scheduled before the first await; returns the seconds summed over them.</summary>

@@ -20,6 +20,7 @@ public static class EditWorkflow
             .AddActivity(new InvertChunkActivity(resources))
             .AddActivity(new TuneGeneratorActivity(resources))
             .AddActivity(new EnqueuePtiActivity(resources, ptiWorkQueue))
+            .AddActivity(new EnqueueStitchActivity(resources, ptiWorkQueue))
             .AddActivity(new StitchChunkActivity(resources))
             .AddActivity(new FinishJobActivity(resources));
     }

@@ -43,9 +43,85 @@ public sealed record PtiCompletion(string InstanceId, string JobId, PtiOutput? R
     public string ToJson() => WorkflowLimits.Serialize(this, "A PTI completion");
 }
 
+/// <summary>What the worker reports for one <see cref="StitchWorkItem"/> (JSON <c>"kind": "stitch"</c>): the seconds it took, or why it failed for good.</summary>
+public sealed record StitchCompletion(string InstanceId, string JobId, int Batch, double Seconds, string? Error)
+{
+#pragma warning disable CA1822 // An instance property, so that the JSON carries it.
+    public string Kind => PtiMessages.StitchKind;
+#pragma warning restore CA1822
+
+    public static StitchCompletion Succeeded(StitchWorkItem item, double seconds) => new(Check.NotNull(item).InstanceId, item.JobId, item.Batch, seconds, null);
+
+    public static StitchCompletion Failed(StitchWorkItem item, string error)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(error);
+        return new(Check.NotNull(item).InstanceId, item.JobId, item.Batch, 0, error);
+    }
+
+    public string ToJson() => WorkflowLimits.Serialize(this, "A stitch completion");
+}
+
+/// <summary>A worker's report as the host raises it: on which instance, as which event, with which payload.</summary>
+public sealed record WorkerReport(string InstanceId, string JobId, string EventName, object Payload)
+{
+    /// <summary>Reads a completion message of either kind; anything else is refused with <see cref="PtiMessageException"/>.</summary>
+    public static WorkerReport Parse(string json)
+    {
+        if (PtiMessages.KindOf(json) != PtiMessages.StitchKind)
+        {
+            var pti = PtiCompletion.Parse(json);
+            return new WorkerReport(pti.InstanceId, pti.JobId, EditOrchestration.PtiCompletedEvent, pti);
+        }
+        var stitch = PtiMessages.Parse<StitchCompletion>(json, "stitch completion");
+        if (string.IsNullOrWhiteSpace(stitch.InstanceId) || string.IsNullOrWhiteSpace(stitch.JobId) || stitch.Batch < 0)
+        {
+            throw new PtiMessageException($"A stitch completion needs instanceId, jobId and a batch ≥ 0: {PtiMessages.Excerpt(json)}");
+        }
+        return new WorkerReport(stitch.InstanceId, stitch.JobId, EditOrchestration.StitchCompletedEvent(stitch.Batch), stitch);
+    }
+}
+
 /// <summary>Reading and writing the queue messages of the PTI protocol.</summary>
 public static class PtiMessages
 {
+    /// <summary>The <c>kind</c> of stitching work items and their completions; PTI messages carry none.</summary>
+    public const string StitchKind = "stitch";
+
+    /// <summary>Reads a work item of either kind; anything that is not one is refused with <see cref="PtiMessageException"/>.</summary>
+    public static WorkerItem ParseWork(string json)
+    {
+        if (KindOf(json) != StitchKind)
+        {
+            return ParseWorkItem(json);
+        }
+        var item = Parse<StitchWorkItem>(json, "stitch work item");
+        if (string.IsNullOrWhiteSpace(item.InstanceId) || string.IsNullOrWhiteSpace(item.JobId) || item.Batch < 0 || item.Chunks is not { Count: > 0 }
+            || item.Chunks.Any(c => c is null || c.JobId != item.JobId || c.Start < 0 || c.Count <= 0))
+        {
+            throw new PtiMessageException($"A stitch work item needs instanceId, jobId, a batch ≥ 0 and chunks of that job: {Excerpt(json)}");
+        }
+        return item;
+    }
+
+    public static string ToJson(StitchWorkItem item) => WorkflowLimits.Serialize(Check.NotNull(item), "A stitch work item");
+
+    /// <summary>The message's <c>kind</c> property, or null (PTI) when it has none or is not a JSON object.</summary>
+    internal static string? KindOf(string json)
+    {
+        Check.NotNull(json);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String
+                ? kind.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null; // the typed parse says what is wrong
+        }
+    }
+
     /// <summary>Reads a work item; anything that is not one is refused with <see cref="PtiMessageException"/>.</summary>
     public static PtiWorkItem ParseWorkItem(string json)
     {

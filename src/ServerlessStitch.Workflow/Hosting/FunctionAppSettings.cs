@@ -23,6 +23,7 @@ public sealed record FunctionAppSettings
     public const string RetryAttemptsName = "STITCH_RETRY_MAX_ATTEMPTS";
     public const string RetryFirstIntervalName = "STITCH_RETRY_FIRST_INTERVAL";
     public const string RetryBackoffName = "STITCH_RETRY_BACKOFF";
+    public const string StitchBatchName = "STITCH_STITCH_BATCH_CHUNKS";
     public const string ModelsName = "STITCH_MODELS";
     public const string ModelsContainerName = "STITCH_MODELS_CONTAINER";
     public const string ModelsPrefixName = "STITCH_MODELS_PREFIX";
@@ -36,6 +37,9 @@ public sealed record FunctionAppSettings
 
     /// <summary>How long an orchestration waits for the GPU job's completion event (a queue wait and a cold GPU start included).</summary>
     public TimeSpan PtiTimeout { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>0: stitching tuning runs as Functions activities; N: on the GPU job, N chunks per work item.</summary>
+    public int StitchBatchChunks { get; init; }
 
     public int ChunkSize { get; init; } = 16;
     public int? PtiPasses { get; init; }
@@ -85,6 +89,7 @@ public sealed record FunctionAppSettings
             },
             PtiTimeout = Duration(PtiTimeoutName, Value(PtiTimeoutName), allowZero: false) ?? defaults.PtiTimeout,
             ChunkSize = PositiveInt(ChunkSizeName, Value(ChunkSizeName)) ?? defaults.ChunkSize,
+            StitchBatchChunks = Value(StitchBatchName) is "0" ? 0 : PositiveInt(StitchBatchName, Value(StitchBatchName)) ?? defaults.StitchBatchChunks,
             PtiPasses = PositiveInt(PtiPassesName, Value(PtiPassesName)),
             StitchingIterations = PositiveInt(StitchingIterationsName, Value(StitchingIterationsName)),
             DropEdits = Value(DropEditsName) is { } edits ? EditList(edits) ?? throw new HostSettingsException($"{DropEditsName}=\"{edits}\" lists no edit; give NAME[=STEP] values separated by commas, e.g. 'smile=1.5,age=-1'.") : defaults.DropEdits,
@@ -98,7 +103,7 @@ public sealed record FunctionAppSettings
 
     /// <summary>The orchestration input for a submitted job: how PTI runs and how activities retry.</summary>
     public EditOrchestrationInput OrchestrationInput(string jobId) =>
-        new(jobId) { Pti = Pti, PtiTimeout = PtiTimeout, Retry = Retry };
+        new(jobId) { Pti = Pti, PtiTimeout = PtiTimeout, StitchBatchChunks = StitchBatchChunks, StitchTimeout = PtiTimeout, Retry = Retry };
 
     /// <summary>The job request of a dropped blob: the edits of its metadata, else <see cref="DropEdits"/>, with the default knobs.</summary>
     public EditRequest DropRequest(IReadOnlyDictionary<string, string>? metadata)

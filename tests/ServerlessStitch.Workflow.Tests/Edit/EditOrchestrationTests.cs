@@ -127,6 +127,47 @@ public sealed class EditOrchestrationTests : IDisposable
         Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.StitchChunk);
     }
 
+    [Fact]
+    public async Task StitchOnWorker_BatchesReported_CompletesWithTheWorkersSecondsAndNoStitchActivity()
+    {
+        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5); // chunks 0, 5, 10
+        await using var host = Host(activities.Registry());
+        await host.StartAsync(EditOrchestration.OrchestrationName, "job6", new EditOrchestrationInput("job6") { Pti = PtiDispatch.Queue, StitchBatchChunks = 2 });
+        await UntilAsync(() => activities.Runs.Any(r => r.Name == EditActivities.EnqueuePti));
+        await host.RaiseEventAsync("job6", EditOrchestration.PtiCompletedEvent, PtiCompletion.Succeeded(new PtiWorkItem("job6", "job6"), new PtiOutput("g", "s", 20, 23, 1)));
+        await UntilAsync(() => activities.Runs.Count(r => r.Name == EditActivities.EnqueueStitch) == 2);
+
+        var batches = activities.Runs.Where(r => r.Name == EditActivities.EnqueueStitch).Select(r => WorkflowLimits.Deserialize<StitchWorkItem>(r.Input)).OrderBy(b => b.Batch).ToList();
+        // Out of order, as two workers would report them.
+        await host.RaiseEventAsync("job6", EditOrchestration.StitchCompletedEvent(1), StitchCompletion.Succeeded(batches[1], 2.5));
+        await host.RaiseEventAsync("job6", EditOrchestration.StitchCompletedEvent(0), StitchCompletion.Succeeded(batches[0], 4));
+        var status = await host.WaitForCompletionAsync("job6");
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal([[0, 5], [10]], batches.Select(b => b.Chunks.Select(c => c.Start).ToArray()));
+        Assert.All(batches, b => Assert.Equal(("job6", "job6"), (b.InstanceId, b.JobId)));
+        Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.StitchChunk);
+        var finish = WorkflowLimits.Deserialize<FinishInput>(activities.Runs.Single(r => r.Name == EditActivities.FinishJob).Input);
+        Assert.Equal(6.5, finish.StageSeconds["stitch"]);
+    }
+
+    [Fact]
+    public async Task StitchOnWorker_BatchFailed_FailsTheJobWithTheWorkersReason()
+    {
+        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
+        await using var host = Host(activities.Registry());
+        await host.StartAsync(EditOrchestration.OrchestrationName, "job7", new EditOrchestrationInput("job7") { StitchBatchChunks = 3 });
+        await UntilAsync(() => activities.Runs.Any(r => r.Name == EditActivities.EnqueueStitch));
+        var batch = WorkflowLimits.Deserialize<StitchWorkItem>(activities.Runs.Single(r => r.Name == EditActivities.EnqueueStitch).Input);
+
+        await host.RaiseEventAsync("job7", EditOrchestration.StitchCompletedEvent(0), StitchCompletion.Failed(batch, "stitching batch 0 failed on all 5 attempts"));
+        var status = await host.WaitForCompletionAsync("job7");
+
+        Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
+        Assert.Equal("ServerlessStitch.Workflow.Edit.PtiFailedException: Stitching batch 0 of job 'job7' failed on the GPU worker: stitching batch 0 failed on all 5 attempts", status.FailureReason);
+        Assert.Contains(activities.Runs, r => r.Name == EditActivities.TuneGenerator); // PTI stayed in-process
+    }
+
     private static async Task UntilAsync(Func<bool> condition)
     {
         for (int i = 0; i < 1500 && !condition(); i++)

@@ -39,6 +39,33 @@ public sealed class PtiProtocolTests
     }
 
     [Fact]
+    public void StitchMessages_RoundTripAndRouteToTheirBatchesEvent()
+    {
+        var item = new StitchWorkItem("instance-1", "job-1", 3, [new ChunkInput("job-1", 32, 16), new ChunkInput("job-1", 48, 4)]);
+        string json = PtiMessages.ToJson(item);
+        var report = WorkerReport.Parse(StitchCompletion.Succeeded(item, 12.5).ToJson());
+        var pti = WorkerReport.Parse(PtiCompletion.Failed(Item, "no").ToJson());
+
+        Assert.Contains("\"kind\":\"stitch\"", json, StringComparison.Ordinal);
+        var parsed = Assert.IsType<StitchWorkItem>(PtiMessages.ParseWork(json));
+        Assert.Equal((item.InstanceId, item.JobId, item.Batch), (parsed.InstanceId, parsed.JobId, parsed.Batch));
+        Assert.Equal(item.Chunks, parsed.Chunks);
+        Assert.Equal(Item, PtiMessages.ParseWork(PtiMessages.ToJson(Item))); // PTI items carry no kind
+        Assert.Equal(("instance-1", "StitchCompleted.3"), (report.InstanceId, report.EventName));
+        Assert.Equal(12.5, Assert.IsType<StitchCompletion>(report.Payload).Seconds);
+        Assert.Equal(EditOrchestration.PtiCompletedEvent, pti.EventName);
+    }
+
+    [Theory]
+    [InlineData("{\"kind\":\"stitch\",\"instanceId\":\"i\",\"jobId\":\"j\",\"batch\":0,\"chunks\":[]}")]
+    [InlineData("{\"kind\":\"stitch\",\"instanceId\":\"i\",\"jobId\":\"j\",\"batch\":0,\"chunks\":[{\"jobId\":\"other\",\"start\":0,\"count\":4}]}")]
+    [InlineData("{\"kind\":\"stitch\",\"instanceId\":\"i\",\"jobId\":\"j\",\"batch\":-1,\"chunks\":[{\"jobId\":\"j\",\"start\":0,\"count\":4}]}")]
+    public void ParseWork_BadStitchItem_IsRefused(string json)
+    {
+        Assert.Contains("chunks of that job", Assert.Throws<PtiMessageException>(() => PtiMessages.ParseWork(json)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PoisonRecord_KeepsTheMessageAndCutsHugeText()
     {
         var message = new QueueMessage("m1", "r1", new string('x', 40_000), 4, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);

@@ -28,14 +28,17 @@ public sealed class FunctionAppSettingsTests
     [Fact]
     public void FromConfiguration_EveryValue_IsReadIntoTheOrchestrationInputAndRequests()
     {
-        var settings = Read(("STITCH_PTI_DISPATCH", "activity"), ("STITCH_PTI_TIMEOUT", "1.00:30:00"), ("STITCH_CHUNK_SIZE", "8"),
+        var settings = Read(("STITCH_PTI_DISPATCH", "activity"), ("STITCH_PTI_TIMEOUT", "1.00:30:00"), ("STITCH_CHUNK_SIZE", "8"), ("STITCH_STITCH_BATCH_CHUNKS", "4"),
             ("STITCH_PTI_PASSES", "20"), ("STITCH_STITCHING_ITERATIONS", "30"), ("STITCH_DROP_EDITS", " smile=1.5 , age=-1 "),
             ("STITCH_RETRY_MAX_ATTEMPTS", "5"), ("STITCH_MODELS_CONTAINER", "weights"), ("STITCH_MODELS_PREFIX", "ffhq"), ("STITCH_MODELS_CACHE", "/tmp/m"));
 
         var input = settings.OrchestrationInput("job1");
         var drop = settings.DropRequest(null);
 
-        Assert.Equal(new EditOrchestrationInput("job1") { Pti = PtiDispatch.Activity, PtiTimeout = new TimeSpan(1, 0, 30, 0), Retry = new RetryPolicyInput(5, TimeSpan.FromSeconds(5), 2.0) }, input);
+        Assert.Equal(new EditOrchestrationInput("job1")
+        {
+            Pti = PtiDispatch.Activity, PtiTimeout = new TimeSpan(1, 0, 30, 0), StitchBatchChunks = 4, StitchTimeout = new TimeSpan(1, 0, 30, 0), Retry = new RetryPolicyInput(5, TimeSpan.FromSeconds(5), 2.0),
+        }, input);
         Assert.Equal("smile=1.5,age=-1", string.Join(',', drop.Edits));
         Assert.Equal(8, drop.ChunkSize);
         Assert.Equal(20, drop.Pti.Passes);
@@ -65,6 +68,7 @@ public sealed class FunctionAppSettingsTests
     [InlineData("STITCH_PTI_TIMEOUT", "2h", "hh:mm:ss")]
     [InlineData("STITCH_PTI_TIMEOUT", "00:00:00", "positive")]
     [InlineData("STITCH_CHUNK_SIZE", "0", "positive integer")]
+    [InlineData("STITCH_STITCH_BATCH_CHUNKS", "-2", "positive integer")]
     [InlineData("STITCH_RETRY_BACKOFF", "0.5", "at least 1")]
     [InlineData("STITCH_RETRY_FIRST_INTERVAL", "-00:00:01", "non-negative")]
     [InlineData("STITCH_DROP_EDITS", ",,", "NAME[=STEP]")]

@@ -42,6 +42,14 @@ internal static class ServeCommand
         };
         command.SetAction((result, cancellationToken) =>
         {
+            string? dispatchVariable = Environment.GetEnvironmentVariable(PtiDispatchVariable);
+            PtiDispatch fromVariable = PtiDispatch.Activity;
+            if (result.GetValue(ptiDispatch) is null && !string.IsNullOrWhiteSpace(dispatchVariable)
+                && !(Enum.TryParse(dispatchVariable, ignoreCase: true, out fromVariable) && Enum.IsDefined(fromVariable) && !char.IsDigit(dispatchVariable.Trim()[0])))
+            {
+                Console.Error.WriteLine($"stitch serve: {PtiDispatchVariable}='{dispatchVariable}' is not a PTI dispatch: use 'activity' or 'queue'.");
+                return Task.FromResult(2);
+            }
             string? drop = Environment.GetEnvironmentVariable(DropEditsVariable);
             var options = new ServeOptions
             {
@@ -52,7 +60,7 @@ internal static class ServeCommand
                 AllowAnonymous = result.GetValue(insecure),
                 MaxRequestBytes = result.GetValue(maxRequest) * 1024 * 1024,
                 ModelsPath = result.GetValue(models),
-                Pti = result.GetValue(ptiDispatch) ?? (Enum.TryParse(Environment.GetEnvironmentVariable(PtiDispatchVariable), ignoreCase: true, out PtiDispatch fromVariable) ? fromVariable : PtiDispatch.Activity),
+                Pti = result.GetValue(ptiDispatch) ?? fromVariable,
                 PtiTimeout = TimeSpan.FromMinutes(result.GetValue(ptiTimeout)),
                 StitchBatchChunks = result.GetValue(stitchBatch),
                 Defaults = new EditDefaults

@@ -35,43 +35,49 @@ public sealed class TuneGeneratorActivity(JobResources resources) : EditActivity
 }
 
 /// <summary>
-/// Hands PTI to a GPU worker: sends a <see cref="PtiWorkItem"/> on <see cref="PtiQueues.Work"/>; the worker's
-/// <see cref="PtiCompletion"/> comes back as <see cref="EditOrchestration.PtiCompletedEvent"/>. Sending twice (a
-/// retried activity) is harmless: a worker that finds the job's PTI done only reports it again.
+/// Sends a work item on <see cref="PtiQueues.Work"/> for a GPU worker, whose report comes back as an event. Sending
+/// twice (a retried activity) is harmless: the worker skips work whose output is already in the job's blobs and
+/// only reports again.
 /// </summary>
-public sealed class EnqueuePtiActivity(JobResources resources, IMessageQueue? workQueue) : EditActivity<PtiWorkItem, BlobOutput>(resources)
+public abstract class WorkerDispatchActivity<TItem>(JobResources resources, IMessageQueue? workQueue) : EditActivity<TItem, BlobOutput>(resources)
+    where TItem : WorkerItem
 {
-    public override string Name => EditActivities.EnqueuePti;
-    public override string Stage => "pti";
+    /// <summary>What is dispatched, for the error when this host has no queue.</summary>
+    protected abstract string Work { get; }
 
-    protected override async Task<(BlobOutput, int)> RunAsync(PtiWorkItem input, Stopwatch clock, CancellationToken cancellationToken)
+    protected abstract string ToMessage(TItem item);
+
+    protected override async Task<(BlobOutput, int)> RunAsync(TItem input, Stopwatch clock, CancellationToken cancellationToken)
     {
         var queue = workQueue ?? throw new InvalidOperationException(
-            $"Job '{input.JobId}' dispatches PTI to a GPU worker, but this host has no '{PtiQueues.Work}' queue configured.");
+            $"Job '{input.JobId}' sends {Work} to a GPU worker, but this host has no '{PtiQueues.Work}' queue configured.");
         await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        string id = await queue.SendAsync(PtiMessages.ToJson(input), null, cancellationToken).ConfigureAwait(false);
+        string id = await queue.SendAsync(ToMessage(input), null, cancellationToken).ConfigureAwait(false);
         return (new BlobOutput($"{queue.Name}/{id}", Seconds(clock)), 0);
     }
 }
 
+/// <summary>Hands PTI to a GPU worker: its <see cref="PtiCompletion"/> comes back as <see cref="EditOrchestration.PtiCompletedEvent"/>.</summary>
+public sealed class EnqueuePtiActivity(JobResources resources, IMessageQueue? workQueue) : WorkerDispatchActivity<PtiWorkItem>(resources, workQueue)
+{
+    public override string Name => EditActivities.EnqueuePti;
+    public override string Stage => "pti";
+    protected override string Work => "PTI";
+
+    protected override string ToMessage(PtiWorkItem item) => PtiMessages.ToJson(item);
+}
+
 /// <summary>
-/// Hands one batch of stitching chunks to a GPU worker: sends a <see cref="StitchWorkItem"/> on <see cref="PtiQueues.Work"/>;
-/// its <see cref="StitchCompletion"/> comes back as <see cref="EditOrchestration.StitchCompletedEvent"/>. Stitched
-/// chunks are skipped on a second run, so a duplicate only costs a re-report.
+/// Hands one batch of stitching chunks to a GPU worker: its <see cref="StitchCompletion"/> comes back as
+/// <see cref="EditOrchestration.StitchCompletedEvent"/>.
 /// </summary>
-public sealed class EnqueueStitchActivity(JobResources resources, IMessageQueue? workQueue) : EditActivity<StitchWorkItem, BlobOutput>(resources)
+public sealed class EnqueueStitchActivity(JobResources resources, IMessageQueue? workQueue) : WorkerDispatchActivity<StitchWorkItem>(resources, workQueue)
 {
     public override string Name => EditActivities.EnqueueStitch;
     public override string Stage => "stitch";
+    protected override string Work => "stitching";
 
-    protected override async Task<(BlobOutput, int)> RunAsync(StitchWorkItem input, Stopwatch clock, CancellationToken cancellationToken)
-    {
-        var queue = workQueue ?? throw new InvalidOperationException(
-            $"Job '{input.JobId}' sends stitching to a GPU worker, but this host has no '{PtiQueues.Work}' queue configured.");
-        await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        string id = await queue.SendAsync(PtiMessages.ToJson(input), null, cancellationToken).ConfigureAwait(false);
-        return (new BlobOutput($"{queue.Name}/{id}", Seconds(clock)), 0);
-    }
+    protected override string ToMessage(StitchWorkItem item) => PtiMessages.ToJson(item);
 }
 
 /// <summary>Edit, stitching tuning and paste of one chunk (<c>stitched/NNNNNN.chunk</c> and <c>.json</c>) with the job's PTI generator.</summary>

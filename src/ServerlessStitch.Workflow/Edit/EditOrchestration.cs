@@ -74,16 +74,21 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
     /// <summary>The GPU worker's completion: its result, or a <see cref="PtiFailedException"/> saying why there is none.</summary>
     private static async Task<PtiOutput> WaitForWorkerAsync(IWorkflowContext context, EditOrchestrationInput input)
     {
-        PtiCompletion completion;
+        var completion = await WaitForReportAsync<PtiCompletion>(context, PtiCompletedEvent, input.PtiTimeout, $"PTI for job '{input.JobId}'");
+        return completion.Result ?? throw new PtiFailedException($"PTI for job '{input.JobId}' failed on the GPU worker: {completion.Error}");
+    }
+
+    /// <summary>A GPU worker's report, raised as <paramref name="eventName"/>; no report in time is a <see cref="PtiFailedException"/> naming <paramref name="subject"/>.</summary>
+    private static async Task<T> WaitForReportAsync<T>(IWorkflowContext context, string eventName, TimeSpan timeout, string subject)
+    {
         try
         {
-            completion = await context.WaitForExternalEventAsync<PtiCompletion>(PtiCompletedEvent, input.PtiTimeout);
+            return await context.WaitForExternalEventAsync<T>(eventName, timeout);
         }
         catch (TimeoutException e)
         {
-            throw new PtiFailedException($"No GPU worker reported PTI for job '{input.JobId}' within {input.PtiTimeout}: is a worker consuming the '{PtiQueues.Work}' queue?", e);
+            throw new PtiFailedException($"No GPU worker reported {subject} within {timeout}: is a worker consuming the '{PtiQueues.Work}' queue?", e);
         }
-        return completion.Result ?? throw new PtiFailedException($"PTI for job '{input.JobId}' failed on the GPU worker: {completion.Error}");
     }
 
     /// <summary>
@@ -98,15 +103,8 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
         int done = 0;
         var reports = batches.Select(async batch =>
         {
-            StitchCompletion report;
-            try
-            {
-                report = await context.WaitForExternalEventAsync<StitchCompletion>(StitchCompletedEvent(batch.Batch), input.StitchTimeout);
-            }
-            catch (TimeoutException e)
-            {
-                throw new PtiFailedException($"No GPU worker reported stitching batch {batch.Batch} of job '{input.JobId}' within {input.StitchTimeout}: is a worker consuming the '{PtiQueues.Work}' queue?", e);
-            }
+            var report = await WaitForReportAsync<StitchCompletion>(context, StitchCompletedEvent(batch.Batch), input.StitchTimeout,
+                $"stitching batch {batch.Batch} of job '{input.JobId}'");
             if (report.Error is not null)
             {
                 throw new PtiFailedException($"Stitching batch {batch.Batch} of job '{input.JobId}' failed on the GPU worker: {report.Error}");

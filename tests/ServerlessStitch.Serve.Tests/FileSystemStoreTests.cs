@@ -52,7 +52,7 @@ public sealed class FileSystemStoreTests : IAsyncLifetime
         await _server.Store.WriteBytesAsync("videos-in", "clip.mp4", Encoding.UTF8.GetBytes("not even a video"),
             new BlobWriteOptions { Metadata = new Dictionary<string, string> { [BlobDropWatcher.EditsMetadata] = "frown=2" } });
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         while (!await _server.Store.ExistsAsync("videos-failed", "clip.mp4.error.json", timeout.Token))
         {
             await Task.Delay(200, timeout.Token);

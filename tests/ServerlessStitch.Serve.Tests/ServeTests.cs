@@ -141,7 +141,7 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
         await fixture.Store.CreateContainerIfNotExistsAsync(drop.InputContainer);
         await fixture.Store.WriteBytesAsync(drop.InputContainer, "notes.txt", Encoding.UTF8.GetBytes("these are my notes, not a video"));
 
-        await fixture.WaitForBlobAsync(drop.FailedContainer, "notes.txt.error.json", TimeSpan.FromMinutes(1));
+        await fixture.WaitForBlobAsync(drop.FailedContainer, "notes.txt.error.json", TimeSpan.FromMinutes(5));
 
         var failure = await fixture.Store.ReadJsonAsync<DropFailure>(drop.FailedContainer, "notes.txt.error.json", JsonSerializerOptions.Web);
         Assert.Equal("NotAVideo", failure.Error);
@@ -251,7 +251,7 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
         string terminate = payload.GetProperty("terminatePostUri").GetString()!.Replace("{text}", "no%20longer%20needed", StringComparison.Ordinal);
 
         using var terminated = await fixture.Client.PostAsync(terminate, null);
-        var (final, _) = await fixture.PollAsync(new Uri(payload.GetProperty("statusQueryGetUri").GetString()!), TimeSpan.FromMinutes(1));
+        var (final, _) = await fixture.PollAsync(new Uri(payload.GetProperty("statusQueryGetUri").GetString()!), TimeSpan.FromMinutes(5));
 
         Assert.Equal(HttpStatusCode.Accepted, terminated.StatusCode);
         Assert.Equal("Terminated", final.GetProperty("runtimeStatus").GetString());

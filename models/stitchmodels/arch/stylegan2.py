@@ -19,6 +19,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .cpu_conv import conv2d
+
 # FFHQ config-f channel plan (channel_multiplier 2), keyed by resolution.
 CONFIG_F_CHANNELS: Dict[int, int] = {
     4: 512, 8: 512, 16: 512, 32: 512, 64: 512, 128: 256, 256: 128, 512: 64, 1024: 32,
@@ -77,10 +79,10 @@ def transposed_conv3x3_stride2(x: Tensor, weight: Tensor) -> Tensor:
     """
     n, _, h, w = x.shape
     rows2 = weight[:, :, [2, 0]]                      # even output rows: taps 2 and 0
-    even_even = F.conv2d(F.pad(x, [1, 1, 1, 1]), rows2[:, :, :, [2, 0]])            # [H+1, W+1]
-    even_odd = F.conv2d(F.pad(x, [0, 0, 1, 1]), rows2[:, :, :, 1:2])               # [H+1, W]
-    odd_even = F.conv2d(F.pad(x, [1, 1, 0, 0]), weight[:, :, 1:2][:, :, :, [2, 0]])  # [H, W+1]
-    odd_odd = F.conv2d(x, weight[:, :, 1:2, 1:2])                                  # [H, W]
+    even_even = conv2d(F.pad(x, [1, 1, 1, 1]), rows2[:, :, :, [2, 0]])            # [H+1, W+1]
+    even_odd = conv2d(F.pad(x, [0, 0, 1, 1]), rows2[:, :, :, 1:2])               # [H+1, W]
+    odd_even = conv2d(F.pad(x, [1, 1, 0, 0]), weight[:, :, 1:2][:, :, :, [2, 0]])  # [H, W+1]
+    odd_odd = conv2d(x, weight[:, :, 1:2, 1:2])                                  # [H, W]
     even_odd = F.pad(even_odd, [0, 1, 0, 0])
     odd_even = F.pad(odd_even, [0, 0, 0, 1])
     odd_odd = F.pad(odd_odd, [0, 1, 0, 1])
@@ -202,7 +204,7 @@ class ModulatedConv2d(nn.Module):
             x = transposed_conv3x3_stride2(x, weight)
             x = upfirdn2d(x, self.blur.kernel, 1, self.blur.pad0, self.blur.pad1 - 1)
         else:
-            x = F.conv2d(x, weight, padding=self.padding)
+            x = conv2d(x, weight, padding=self.padding)
         if self.demodulate:
             w2 = weight.pow(2).sum(dim=[2, 3])                      # [out, in]
             demod = torch.rsqrt(F.linear(s * s, w2) + 1e-8)         # [N, out]

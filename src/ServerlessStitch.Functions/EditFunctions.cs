@@ -55,6 +55,9 @@ public sealed class EditFunctions(WorkflowRegistry registry)
     [Function(EditActivities.FinishJob)]
     public Task<JsonElement> FinishJob([ActivityTrigger] JsonElement input, FunctionContext context) => RunAsync(EditActivities.FinishJob, input, context);
 
+    [Function(EditActivities.DeliverDrop)]
+    public Task<JsonElement> DeliverDrop([ActivityTrigger] JsonElement input, FunctionContext context) => RunAsync(EditActivities.DeliverDrop, input, context);
+
     private async Task<JsonElement> RunAsync(string name, JsonElement input, FunctionContext context) =>
         DurableWorkflowContext.ToElement(await registry.Activity(name).RunAsync(input.GetRawText(), context.CancellationToken).ConfigureAwait(false));
 }

@@ -18,7 +18,7 @@ namespace ServerlessStitch.Functions;
 /// and the GPU job's completion message. The instance id is the job id (content hash of video, request and model
 /// set), so a duplicate delivery or request finds the same instance (<see cref="InstanceStartPolicy"/>).
 /// </summary>
-public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, FunctionAppSettings settings, ILogger<EditTriggers> logger)
+public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, DropDelivery drops, FunctionAppSettings settings, ILogger<EditTriggers> logger)
 {
     public const string InputContainer = "videos-in";
 
@@ -41,19 +41,42 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, F
             await bad.WriteAsJsonAsync(new { type = e.GetType().Name, title = "The edit cannot be started.", detail = e.Message }).ConfigureAwait(false);
             return bad;
         }
-        await StartIfNeededAsync(client, jobId, context.CancellationToken).ConfigureAwait(false);
+        await StartIfNeededAsync(client, jobId, null, context.CancellationToken).ConfigureAwait(false);
         return await client.CreateCheckStatusResponseAsync(request, jobId, context.CancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Flex Consumption supports only the Event Grid source for blob triggers (DESIGN.md §8).</summary>
+    /// <summary>
+    /// Flex Consumption supports only the Event Grid source for blob triggers (DESIGN.md §8). The orchestration
+    /// delivers the result (videos-out, or videos-failed with the reason); a blob that cannot be a job (not a video,
+    /// an unknown edit) is moved to videos-failed here at once, and a copy of a video already edited gets the
+    /// finished job's output under its own name.
+    /// </summary>
     [Function("EditDroppedVideo")]
     public async Task EditDroppedVideo(
         [BlobTrigger(InputContainer + "/{name}", Source = BlobTriggerSource.EventGrid)] BlobClient blob,
         [DurableClient] DurableTaskClient client, FunctionContext context)
     {
-        var properties = await store.GetPropertiesAsync(InputContainer, blob.Name, context.CancellationToken).ConfigureAwait(false);
-        string jobId = await submitter.SubmitAsync(InputContainer, blob.Name, settings.DropRequest(properties.Metadata), context.CancellationToken).ConfigureAwait(false);
-        bool started = await StartIfNeededAsync(client, jobId, context.CancellationToken).ConfigureAwait(false);
+        var cancellationToken = context.CancellationToken;
+        string jobId;
+        try
+        {
+            var properties = await store.GetPropertiesAsync(InputContainer, blob.Name, cancellationToken).ConfigureAwait(false);
+            jobId = await submitter.SubmitAsync(InputContainer, blob.Name, settings.DropRequest(properties.Metadata), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (DropDelivery.IsRequestError(e))
+        {
+            await drops.MoveToFailedAsync(new DropFailure(blob.Name, DropDelivery.ErrorType(e), e.Message, 1, null), cancellationToken).ConfigureAwait(false);
+            Logs.DropRefused(logger, blob.Name, e.Message);
+            return;
+        }
+        var existing = await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+        if (existing?.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
+        {
+            await drops.DeliverOutputAsync(blob.Name, jobId, cancellationToken).ConfigureAwait(false);
+            Logs.DropStarted(logger, blob.Name, jobId, false);
+            return;
+        }
+        bool started = await StartIfNeededAsync(client, jobId, new DropInput(blob.Name), cancellationToken).ConfigureAwait(false);
         Logs.DropStarted(logger, blob.Name, jobId, started);
     }
 
@@ -66,7 +89,7 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, F
     }
 
     /// <summary>Schedules the edit under <paramref name="jobId"/> unless an instance by that id is running or done; true when it scheduled one.</summary>
-    private async Task<bool> StartIfNeededAsync(DurableTaskClient client, string jobId, CancellationToken cancellationToken)
+    private async Task<bool> StartIfNeededAsync(DurableTaskClient client, string jobId, DropInput? drop, CancellationToken cancellationToken)
     {
         var existing = await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
         if (!InstanceStartPolicy.ShouldStart(existing?.RuntimeStatus.ToString()))
@@ -75,7 +98,7 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, F
         }
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(EditOrchestration.OrchestrationName, settings.OrchestrationInput(jobId),
+            await client.ScheduleNewOrchestrationInstanceAsync(EditOrchestration.OrchestrationName, settings.OrchestrationInput(jobId, drop),
                 new StartOrchestrationOptions(jobId), cancellationToken).ConfigureAwait(false);
             return true;
         }
@@ -96,4 +119,7 @@ internal static partial class Logs
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Blob videos-in/{Blob} is job {JobId} (new instance started: {Started}).")]
     public static partial void DropStarted(ILogger logger, string blob, string jobId, bool started);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Blob videos-in/{Blob} cannot be edited and was moved to videos-failed: {Reason}")]
+    public static partial void DropRefused(ILogger logger, string blob, string reason);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServerlessStitch.Pipeline.Job;
 using ServerlessStitch.Storage;
+using ServerlessStitch.Workflow.Hosting;
 using ServerlessStitch.Workflow.Local;
 
 namespace ServerlessStitch.Serve;
@@ -15,9 +16,6 @@ public sealed record DropReceipt(string Blob, string ETag, string State, int Att
     public const string Failed = "failed";
 }
 
-/// <summary>The error JSON written next to a blob moved to the failed container (<c>{blob}.error.json</c>).</summary>
-public sealed record DropFailure(string Blob, string Error, string Message, int Attempts, string? InstanceId);
-
 /// <summary>
 /// The blob-drop trigger, by polling (Azurite raises no Event Grid events; DESIGN.md §8): each new blob version
 /// in the input container is submitted with the edits of its <c>edits</c> metadata (comma-separated) or the
@@ -30,7 +28,9 @@ internal sealed class BlobDropWatcher(IBlobStore store, EditSubmitter submitter,
     BlobDropOptions options, ILogger<BlobDropWatcher> logger) : BackgroundService
 {
     public const string EditsMetadata = "edits";
-    public const string JobIdMetadata = "jobid";
+    public const string JobIdMetadata = DropDelivery.JobIdMetadata;
+
+    private readonly DropDelivery _delivery = new(store, new DropContainers(options.InputContainer, options.OutputContainer, options.FailedContainer));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -133,7 +133,7 @@ internal sealed class BlobDropWatcher(IBlobStore store, EditSubmitter submitter,
                 await WriteReceiptAsync(receipt with { State = DropReceipt.Pending }, cancellationToken).ConfigureAwait(false);
                 break;
             case WorkflowRuntimeStatus.Completed:
-                await CopyOutputAsync(blob.Name, receipt.InstanceId!, cancellationToken).ConfigureAwait(false);
+                await _delivery.DeliverOutputAsync(blob.Name, receipt.InstanceId!, cancellationToken).ConfigureAwait(false);
                 await WriteReceiptAsync(receipt with { State = DropReceipt.Done }, cancellationToken).ConfigureAwait(false);
                 Logs.DropCompleted(logger, options.InputContainer, blob.Name, options.OutputContainer);
                 break;
@@ -162,29 +162,12 @@ internal sealed class BlobDropWatcher(IBlobStore store, EditSubmitter submitter,
         await WriteReceiptAsync(failed, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Copies the blob to the failed container with its error JSON beside it, then deletes it from the input.</summary>
+    /// <summary>Moves the blob to the failed container with its error JSON beside it (<see cref="DropDelivery"/>), and records that.</summary>
     private async Task MoveToFailedAsync(BlobProperties blob, DropReceipt receipt, string error, string message, CancellationToken cancellationToken)
     {
-        await using (var download = await store.OpenReadAsync(options.InputContainer, blob.Name, null, cancellationToken).ConfigureAwait(false))
-        {
-            await store.WriteAsync(options.FailedContainer, blob.Name, download.Content,
-                new BlobWriteOptions { ContentType = blob.ContentType, Metadata = blob.Metadata }, cancellationToken).ConfigureAwait(false);
-        }
-        await store.WriteJsonAsync(options.FailedContainer, blob.Name + ".error.json",
-            new DropFailure(blob.Name, error, message, receipt.Attempts, receipt.InstanceId), ErrorResponses.Json, null, cancellationToken).ConfigureAwait(false);
+        await _delivery.MoveToFailedAsync(new DropFailure(blob.Name, error, message, receipt.Attempts, receipt.InstanceId), cancellationToken).ConfigureAwait(false);
         await WriteReceiptAsync(receipt with { State = DropReceipt.Failed, LastError = message }, cancellationToken).ConfigureAwait(false);
-        await store.DeleteIfExistsAsync(options.InputContainer, blob.Name, cancellationToken).ConfigureAwait(false);
         Logs.DropMovedToFailed(logger, options.InputContainer, blob.Name, options.FailedContainer, message);
-    }
-
-    private async Task CopyOutputAsync(string blobName, string jobId, CancellationToken cancellationToken)
-    {
-        await using var download = await store.OpenReadAsync(JobPaths.Container, new JobPaths(jobId).Output, null, cancellationToken).ConfigureAwait(false);
-        await store.WriteAsync(options.OutputContainer, blobName, download.Content, new BlobWriteOptions
-        {
-            ContentType = "video/mp4",
-            Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [JobIdMetadata] = jobId },
-        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<DropReceipt?> ReadReceiptAsync(string blobName, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ServerlessStitch.Storage;
+using ServerlessStitch.Workflow.Hosting;
 
 namespace ServerlessStitch.Serve.Tests;
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ServerlessStitch.Media;
 using ServerlessStitch.Storage;
+using ServerlessStitch.Workflow.Hosting;
 
 namespace ServerlessStitch.Serve.Tests;
 

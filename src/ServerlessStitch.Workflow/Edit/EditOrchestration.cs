@@ -1,4 +1,5 @@
 using ServerlessStitch.Media;
+using ServerlessStitch.Workflow.Activities;
 
 // Orchestration code awaits without ConfigureAwait(false): its continuations run where the host resumes them.
 #pragma warning disable CA2007
@@ -8,7 +9,7 @@ namespace ServerlessStitch.Workflow.Edit;
 /// <summary>
 /// One edit job as a durable orchestration (DESIGN.md §3): probe → decode (fan-out) → landmarks (fan-out) → face
 /// track (fan-in) → align, then invert (fan-out) → PTI (fan-in; activity or GPU queue + event) → edit, stitch and
-/// paste (fan-out) → encode, compare, preview, report (fan-in). Each fan-out issues all its calls before awaiting
+/// paste (fan-out) → encode, compare, preview, report (fan-in) → for a dropped blob, its delivery (or, on failure, its move). Each fan-out issues all its calls before awaiting
 /// any, so the calls come in the same order live and in replay. Stage seconds are summed from the activities'
 /// own measurements: the orchestration reads no clock.
 /// </summary>
@@ -30,6 +31,31 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
     protected override async Task<EditOutput> RunAsync(IWorkflowContext context, EditOrchestrationInput input)
     {
         var retry = input.Retry?.ToRetry() ?? DefaultRetry;
+        if (input.Drop is not { } drop)
+        {
+            return await EditAsync(context, input, retry);
+        }
+        EditOutput output;
+        try
+        {
+            output = await EditAsync(context, input, retry);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The job failed for good (after the activities' retries): the dropped blob goes to the failed container
+            // with the reason, and the instance still fails with it. A terminated instance delivers nothing.
+            await context.CallActivityAsync<BlobOutput>(EditActivities.DeliverDrop,
+                new DropResultInput(input.JobId, drop.Blob, DeliverDropActivity.JobFailed, e.Message), retry);
+            throw;
+        }
+        context.SetCustomStatus(new EditStatus("deliver", 0, 1));
+        await context.CallActivityAsync<BlobOutput>(EditActivities.DeliverDrop, new DropResultInput(input.JobId, drop.Blob), retry);
+        context.SetCustomStatus(new EditStatus("done", 1, 1));
+        return output;
+    }
+
+    private static async Task<EditOutput> EditAsync(IWorkflowContext context, EditOrchestrationInput input, ActivityRetry retry)
+    {
         var job = new JobInput(input.JobId);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
 

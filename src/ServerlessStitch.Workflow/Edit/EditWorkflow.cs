@@ -22,6 +22,7 @@ public static class EditWorkflow
             .AddActivity(new EnqueuePtiActivity(resources, ptiWorkQueue))
             .AddActivity(new EnqueueStitchActivity(resources, ptiWorkQueue))
             .AddActivity(new StitchChunkActivity(resources))
-            .AddActivity(new FinishJobActivity(resources));
+            .AddActivity(new FinishJobActivity(resources))
+            .AddActivity(new DeliverDropActivity(resources));
     }
 }

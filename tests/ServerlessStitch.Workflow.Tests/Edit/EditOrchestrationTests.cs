@@ -65,6 +65,57 @@ public sealed class EditOrchestrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Drop_JobCompletes_DeliversTheVideoLastAndNothingWithoutADrop()
+    {
+        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
+        await using var host = Host(activities.Registry());
+
+        await host.StartAsync(EditOrchestration.OrchestrationName, "job8", new EditOrchestrationInput("job8") { Drop = new DropInput("clip.mp4") });
+        var status = await host.WaitForCompletionAsync("job8");
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal("job8/output.mp4", status.ReadOutput<EditOutput>()!.Output);
+        Assert.Equal(new EditStatus("done", 1, 1), status.ReadCustomStatus<EditStatus>());
+        var (last, input) = activities.Runs.Last();
+        Assert.Equal(EditActivities.DeliverDrop, last);
+        Assert.Equal(new DropResultInput("job8", "clip.mp4"), WorkflowLimits.Deserialize<DropResultInput>(input));
+        Assert.Single(activities.Runs, r => r.Name == EditActivities.DeliverDrop);
+    }
+
+    [Fact]
+    public async Task Drop_JobFails_MovesTheBlobWithTheReasonAndStillFails()
+    {
+        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
+        await using var host = Host(activities.Registry());
+        var input = new EditOrchestrationInput("job9") { Pti = PtiDispatch.Queue, Drop = new DropInput("clip.mp4") };
+        await host.StartAsync(EditOrchestration.OrchestrationName, "job9", input);
+        await UntilAsync(() => activities.Runs.Any(r => r.Name == EditActivities.EnqueuePti));
+
+        await host.RaiseEventAsync("job9", EditOrchestration.PtiCompletedEvent, PtiCompletion.Failed(new PtiWorkItem("job9", "job9"), "CUDA out of memory"));
+        var status = await host.WaitForCompletionAsync("job9");
+
+        Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
+        Assert.Contains("CUDA out of memory", status.FailureReason, StringComparison.Ordinal);
+        var move = WorkflowLimits.Deserialize<DropResultInput>(activities.Runs.Single(r => r.Name == EditActivities.DeliverDrop).Input);
+        Assert.Equal(("job9", "clip.mp4", "JobFailed"), (move.JobId, move.Blob, move.Error));
+        Assert.Equal("PTI for job 'job9' failed on the GPU worker: CUDA out of memory", move.Message);
+        Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.FinishJob);
+    }
+
+    [Fact]
+    public async Task Job_FailsWithoutADrop_DeliversNothing()
+    {
+        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
+        await using var host = Host(activities.Registry());
+        await host.StartAsync(EditOrchestration.OrchestrationName, "job10", new EditOrchestrationInput("job10") { Pti = PtiDispatch.Queue, PtiTimeout = TimeSpan.FromMilliseconds(100) });
+
+        var status = await host.WaitForCompletionAsync("job10");
+
+        Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
+        Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.DeliverDrop);
+    }
+
+    [Fact]
     public async Task QueueDispatch_EventRaised_PtiResultComesFromTheWorker()
     {
         var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ServerlessStitch.Torch;
 
 namespace ServerlessStitch.Workflow.Activities;
 
@@ -14,6 +15,8 @@ public abstract class EditActivity<TInput, TOutput>(JobResources resources) : Wo
     {
         var clock = Stopwatch.StartNew();
         var (output, frames) = await RunAsync(input, clock, cancellationToken).ConfigureAwait(false);
+        // A chunk's frames and tensors are freed by now; without this the process keeps their pages (NativeHeap).
+        NativeHeap.Trim();
         if (frames > 0)
         {
             WorkflowTelemetry.FramesProcessed.Add(frames, new KeyValuePair<string, object?>(WorkflowTelemetry.StageTag, Stage));

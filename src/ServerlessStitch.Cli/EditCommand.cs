@@ -87,6 +87,8 @@ internal static class EditCommand
     private static async Task<int> EditAsync(FileInfo input, FileInfo output, DirectoryInfo data, string? modelsPath, EditRequest request,
         int threads, int parallel, TextWriter console, CancellationToken cancellationToken)
     {
+        // Before the first libtorch call: PTI, the longest stage, is one loop of small kernels (OpenMpWaitPolicy).
+        OpenMpWaitPolicy.PreferActiveWaiting();
         torch.set_num_threads(threads);
         var manifest = ModelManifest.Load(ModelManifestLocator.Locate(modelsPath));
         using var catalog = new ModelCatalog(manifest);

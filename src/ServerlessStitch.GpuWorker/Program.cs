@@ -5,6 +5,7 @@ using ServerlessStitch.Models;
 using ServerlessStitch.Workflow.Activities;
 using ServerlessStitch.Workflow.Edit;
 using ServerlessStitch.Workflow.Hosting;
+using ServerlessStitch.Torch;
 using static ServerlessStitch.Torch.torch;
 
 // stitch-gpu-worker: takes PTI work items off the stitch-pti queue and runs them (see PtiWorker). Exit codes:
@@ -30,6 +31,8 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 try
 {
     var options = WorkerOptions.From(args, Environment.GetEnvironmentVariable);
+    // Before the first libtorch call: PTI is one long loop of small kernels on one thread (OpenMpWaitPolicy).
+    OpenMpWaitPolicy.PreferActiveWaiting();
     if (options.Threads > 0)
     {
         set_num_threads(options.Threads);

@@ -41,7 +41,7 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, D
             await bad.WriteAsJsonAsync(new { type = e.GetType().Name, title = "The edit cannot be started.", detail = e.Message }).ConfigureAwait(false);
             return bad;
         }
-        await StartIfNeededAsync(client, jobId, null, context.CancellationToken).ConfigureAwait(false);
+        await StartIfNeededAsync(client, jobId, context.CancellationToken).ConfigureAwait(false);
         return await client.CreateCheckStatusResponseAsync(request, jobId, context.CancellationToken).ConfigureAwait(false);
     }
 
@@ -76,7 +76,7 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, D
             Logs.DropStarted(logger, blob.Name, jobId, false);
             return;
         }
-        bool started = await StartIfNeededAsync(client, jobId, new DropInput(blob.Name), cancellationToken).ConfigureAwait(false);
+        bool started = await StartUnlessPresentAsync(client, jobId, new DropInput(blob.Name), existing, cancellationToken).ConfigureAwait(false);
         Logs.DropStarted(logger, blob.Name, jobId, started);
     }
 
@@ -89,9 +89,14 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, D
     }
 
     /// <summary>Schedules the edit under <paramref name="jobId"/> unless an instance by that id is running or done; true when it scheduled one.</summary>
-    private async Task<bool> StartIfNeededAsync(DurableTaskClient client, string jobId, DropInput? drop, CancellationToken cancellationToken)
+    private async Task<bool> StartIfNeededAsync(DurableTaskClient client, string jobId, CancellationToken cancellationToken) =>
+        await StartUnlessPresentAsync(client, jobId, null,
+            await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="StartIfNeededAsync"/>, given the instance already read (<paramref name="existing"/> null: none).</summary>
+    private async Task<bool> StartUnlessPresentAsync(DurableTaskClient client, string jobId, DropInput? drop, OrchestrationMetadata? existing,
+        CancellationToken cancellationToken)
     {
-        var existing = await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
         if (!InstanceStartPolicy.ShouldStart(existing?.RuntimeStatus.ToString()))
         {
             return false;

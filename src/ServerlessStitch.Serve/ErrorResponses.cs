@@ -6,6 +6,7 @@ using ServerlessStitch.Models;
 using ServerlessStitch.Pipeline.Alignment;
 using ServerlessStitch.Pipeline.Editing;
 using ServerlessStitch.Storage;
+using ServerlessStitch.Workflow.Hosting;
 
 namespace ServerlessStitch.Serve;
 
@@ -31,7 +32,7 @@ internal static class ErrorResponses
     {
         JsonException => "InvalidJson",
         BadRequestException b => b.Error,
-        _ => e.GetType().Name.EndsWith("Exception", StringComparison.Ordinal) ? e.GetType().Name[..^"Exception".Length] : e.GetType().Name,
+        _ => DropDelivery.ErrorType(e),
     };
 
     public static Task WriteAsync(HttpContext context, int status, string error, string message)

@@ -79,8 +79,8 @@ public sealed class DropDelivery(IBlobStore store, DropContainers? containers = 
     {
         try
         {
-            var source = await _store.GetPropertiesAsync(Containers.Input, blob, cancellationToken).ConfigureAwait(false);
             await using var download = await _store.OpenReadAsync(Containers.Input, blob, null, cancellationToken).ConfigureAwait(false);
+            var source = download.Properties;
             await _store.WriteAsync(Containers.Failed, blob, download.Content,
                 new BlobWriteOptions { ContentType = source.ContentType, Metadata = source.Metadata }, cancellationToken).ConfigureAwait(false);
             return true;

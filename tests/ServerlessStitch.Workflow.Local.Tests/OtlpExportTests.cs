@@ -9,14 +9,12 @@ namespace ServerlessStitch.Workflow.Local.Tests;
 /// <summary>The OTLP export against a loopback HTTP collector that keeps every request it receives.</summary>
 public sealed class OtlpExportTests : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly ConcurrentQueue<(string Path, string ContentType, byte[] Body)> _received = new();
 
     public OtlpExportTests()
     {
-        Endpoint = new Uri($"http://127.0.0.1:{FreePort()}/");
-        _listener.Prefixes.Add(Endpoint.AbsoluteUri);
-        _listener.Start();
+        (_listener, Endpoint) = StartListener();
         _ = Task.Run(CollectAsync);
     }
 
@@ -78,6 +76,29 @@ public sealed class OtlpExportTests : IDisposable
             context.Response.StatusCode = 200;
             context.Response.ContentType = "application/x-protobuf";
             context.Response.Close();
+        }
+    }
+
+    /// <summary>
+    /// HttpListener cannot bind port 0, so it takes a port just seen free, and tries another if some other process
+    /// took that one in between (the test assemblies run side by side).
+    /// </summary>
+    private static (HttpListener Listener, Uri Endpoint) StartListener()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var endpoint = new Uri($"http://127.0.0.1:{FreePort()}/");
+            var listener = new HttpListener();
+            listener.Prefixes.Add(endpoint.AbsoluteUri);
+            try
+            {
+                listener.Start();
+                return (listener, endpoint);
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
         }
     }
 

@@ -1,36 +1,45 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace ServerlessStitch.Storage.Testing;
 
 /// <summary>
 /// A real Azurite (blob, queue and table) started from the project-local install in tools/azurite on 127.0.0.1,
-/// on free ports chosen now, with its data in a folder of our choosing; stopped by killing its process.
-/// Shared by the storage tests and the storage benchmark.
+/// with its data in a folder of our choosing; stopped as Ctrl+C stops it. Shared by the tests and benchmarks.
 /// </summary>
+/// <remarks>
+/// The first start passes port 0 and reads the ports Azurite reports once each service is listening. Picking free
+/// ports beforehand raced with the other test processes: a port could be taken between our probe and Azurite's
+/// bind, Azurite then exited on EADDRINUSE, and a connect check on the blob port could still succeed against the
+/// other listener (CI saw every Serve test fail with "connection refused" that way).
+/// </remarks>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
+    // Azurite prints this once a service's server is bound, with the address it got.
+    private static readonly Regex ListeningLine = new(
+        @"^Azurite (?<service>Blob|Queue|Table) service is successfully listening at https?://[^\s]+:(?<port>\d+)$",
+        RegexOptions.CultureInvariant);
+
     private readonly Queue<string> _outputTail = new();
+    private readonly Dictionary<string, int> _listeningPorts = new(StringComparer.Ordinal);
     private Process? _process;
 
-    private AzuriteProcess(string location, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(string location)
     {
         Location = location;
-        BlobPort = blobPort;
-        QueuePort = queuePort;
-        TablePort = tablePort;
     }
 
     public string Location { get; }
 
-    public int BlobPort { get; }
+    /// <summary>The blob service's port: chosen by the system on the first start, kept by restarts.</summary>
+    public int BlobPort { get; private set; }
 
-    public int QueuePort { get; }
+    public int QueuePort { get; private set; }
 
-    public int TablePort { get; }
+    public int TablePort { get; private set; }
 
     public Uri BlobEndpoint => new($"http://127.0.0.1:{BlobPort}/devstoreaccount1");
 
@@ -52,12 +61,15 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>Starts Azurite with its data in <paramref name="location"/>. Cancelling stops waiting for it.</summary>
     public static async Task<AzuriteProcess> StartAsync(string location, CancellationToken cancellationToken = default)
     {
-        var azurite = new AzuriteProcess(location, FreePort(), FreePort(), FreePort());
+        var azurite = new AzuriteProcess(location);
         await azurite.RestartAsync(cancellationToken);
         return azurite;
     }
 
-    /// <summary>Starts (again) on the same ports and folder, so the data written before a stop is there. Cancelling stops waiting.</summary>
+    /// <summary>
+    /// Starts (again) on the same ports and folder, so the data written before a stop is there; the first start lets
+    /// the system choose the ports. Cancelling stops waiting.
+    /// </summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
         if (_process is not null)
@@ -87,6 +99,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
         })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        lock (_outputTail)
+        {
+            _listeningPorts.Clear();
         }
 
         Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
@@ -156,30 +173,22 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting:\n{OutputTail()}");
             }
 
-            if (await AcceptsConnectionsAsync(BlobPort, cancellationToken) && await AcceptsConnectionsAsync(QueuePort, cancellationToken))
+            lock (_outputTail)
             {
-                return;
+                if (_listeningPorts.Count == 3)
+                {
+                    BlobPort = _listeningPorts["Blob"];
+                    QueuePort = _listeningPorts["Queue"];
+                    TablePort = _listeningPorts["Table"];
+                    return;
+                }
             }
 
             await Task.Delay(50, cancellationToken);
         }
 
         await StopAsync();
-        throw new TimeoutException($"Azurite did not listen on 127.0.0.1:{BlobPort} within {StartTimeout.TotalSeconds} s:\n{OutputTail()}");
-    }
-
-    private static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
+        throw new TimeoutException($"Azurite did not report all three services listening within {StartTimeout.TotalSeconds} s:\n{OutputTail()}");
     }
 
     private void Remember(string? line)
@@ -191,6 +200,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
         lock (_outputTail)
         {
+            Match listening = ListeningLine.Match(line);
+            if (listening.Success)
+            {
+                _listeningPorts[listening.Groups["service"].Value] = int.Parse(listening.Groups["port"].Value, CultureInfo.InvariantCulture);
+            }
+
             _outputTail.Enqueue(line);
             while (_outputTail.Count > 40)
             {
@@ -205,13 +220,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             return string.Join('\n', _outputTail);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string RepositoryRoot()

@@ -28,7 +28,8 @@ class RenderedSet:
     empty_frames: np.ndarray  # uint8 [M, 256, 256, 3] backgrounds without a face
 
     def __len__(self) -> int:
-        return len(self.frames)
+        # The crops, not the frames: render_set(keep_frames=False) keeps no frames but every crop.
+        return len(self.crops)
 
 
 def render_set(seed: int, identities: int, frames_per_identity: int, empty_frames: int,

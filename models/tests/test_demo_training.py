@@ -87,3 +87,24 @@ def test_attribute_weight_map_marks_where_the_attribute_shows():
     # Each attribute's own region is marked (the map is the max over attributes, each normalised).
     assert float(m[0, 0, 11:13, 6:10].mean()) > 0.45 and float(m[0, 0, :2].mean()) > 0.45
     assert float(m[0, 0, 4:9].mean()) < 0.15
+
+
+def test_autoencoder_trains_on_rendered_crops_without_crashing():
+    # Crops arrive as uint8 HWC; a channels-last batch once made the backward pass corrupt the heap
+    # inside PyTorch's CPU convolution (the process aborted with "double free or corruption").
+    # In a child process, so such a crash fails this test instead of ending the whole run.
+    import os
+    import subprocess
+    import sys
+    script = (
+        "import torch; torch.set_num_threads(1)\n"
+        "from stitchmodels.train.autoencoder import AutoencoderOptions, train_autoencoder\n"
+        "from stitchmodels.train.crops import render_crops\n"
+        "data = render_crops(seed=3, count=8, size=64)\n"
+        "assert data.images(slice(0, 4)).is_contiguous()\n"
+        "train_autoencoder(data, AutoencoderOptions(steps=3, batch=4, attribute_weight=0), 0, log=lambda m: None)\n"
+        "print('trained')\n")
+    models_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    run = subprocess.run([sys.executable, "-c", script], cwd=models_dir, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, f"exit code {run.returncode}: {run.stderr[-2000:]}"
+    assert run.stdout.strip() == "trained"

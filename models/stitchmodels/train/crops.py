@@ -27,8 +27,8 @@ class CropSet:
         return len(self.crops)
 
     def images(self, index=slice(None)) -> torch.Tensor:
-        """float [n, 3, R, R] in [-1, 1]."""
-        return torch.from_numpy(self.crops[index]).permute(0, 3, 1, 2).float() / 127.5 - 1.0
+        """float [n, 3, R, R] in [-1, 1], contiguous (see perception_data.to_signed)."""
+        return torch.from_numpy(self.crops[index]).permute(0, 3, 1, 2).contiguous().float() / 127.5 - 1.0
 
 
 def render_crops(seed: int, count: int, size: int, per_identity: int = 4) -> CropSet:

@@ -74,13 +74,17 @@ def _to_uint8(image: np.ndarray) -> np.ndarray:
 
 
 def to_signed(images: np.ndarray) -> torch.Tensor:
-    """uint8 [N,H,W,3] -> float [N,3,H,W] in [-1, 1] (the crop models' input range)."""
-    return torch.from_numpy(images).permute(0, 3, 1, 2).float() / 127.5 - 1.0
+    """uint8 [N,H,W,3] -> float [N,3,H,W] in [-1, 1] (the crop models' input range), contiguous.
+
+    A bare permute would hand the models channels-last tensors; with those, the autoencoder's
+    backward pass corrupts the heap inside PyTorch 1.13's CPU convolution ("double free or
+    corruption", models/tests/test_demo_training.py reproduces it without the copy)."""
+    return torch.from_numpy(images).permute(0, 3, 1, 2).contiguous().float() / 127.5 - 1.0
 
 
 def to_unit(images: np.ndarray) -> torch.Tensor:
     """uint8 [N,H,W,3] -> float [N,3,H,W] in [0, 1] (the landmark model's input range)."""
-    return torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255.0
+    return torch.from_numpy(images).permute(0, 3, 1, 2).contiguous().float() / 255.0
 
 
 def soften(x: torch.Tensor, generator: torch.Generator, fraction: float = 0.5) -> torch.Tensor:

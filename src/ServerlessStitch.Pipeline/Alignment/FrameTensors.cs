@@ -27,11 +27,15 @@ internal static class FrameTensors
         return tensor(all, [frames.Count, first.Height, first.Width, 3]);
     }
 
-    /// <summary>float32 [N, 3, H, W] in [0, 1].</summary>
+    /// <summary>float32 [N, 3, H, W] in [0, 1], contiguous.</summary>
+    /// <remarks>
+    /// A bare permute would hand the models channels-last tensors; PyTorch 1.13's CPU convolution backward corrupts
+    /// the heap on some of those (found in the demo training, models/stitchmodels/train/perception_data.py).
+    /// </remarks>
     public static Tensor ToUnitFloat(IReadOnlyList<Frame> frames)
     {
         using var scope = NewDisposeScope();
-        return (ToTensor(frames).permute(0, 3, 1, 2).to(float32) / 255.0).MoveToOuterDisposeScope();
+        return (ToTensor(frames).permute(0, 3, 1, 2).contiguous().to(float32) / 255.0).MoveToOuterDisposeScope();
     }
 
     /// <summary>A frame from a uint8 [H, W, 3] tensor.</summary>

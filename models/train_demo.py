@@ -42,6 +42,8 @@ STEP_MARGIN = 0.1
 MIN_IDENTITY = 0.8
 # Identity is measured on 192 validation faces: keep a small margin so the held-out figure stays >= 0.8.
 IDENTITY_MARGIN = 0.02
+# The consistency scorer's seed offset: apart from every perception model's (seed * 1000 + index).
+CONSISTENCY_SCORER_SEED = 100
 CANDIDATE_STEPS = (0.25, 0.375, 0.5, 0.625, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 
 
@@ -80,11 +82,7 @@ def train_generator(args, timings: dict) -> dict:
                                  attribute_weight=args.attribute_weight)
     scorer = None
     if args.attribute_weight > 0:
-        if "attributes" not in manifest.load(args.manifest)["models"]:
-            raise SystemExit("train_demo.py: --attribute-weight needs the attribute scorer; train it first "
-                             "(--only attributes) or pass --attribute-weight 0")
-        scorer = load_model(args.manifest, "attributes")
-        log(f"attribute-consistency term (weight {args.attribute_weight}) with {args.out}/attributes.pt")
+        scorer = consistency_scorer(args, data, timings)
     started = time.time()
     models = None
     if args.resume:
@@ -111,6 +109,21 @@ def train_generator(args, timings: dict) -> dict:
                        "latent_dim": generator.style_dim, "z_dim": generator.style_dim})
     manifest.register(args.manifest, "models", "encoder", enc_path, {"input_resolution": args.resolution})
     log(f"exported {gen_path} and {enc_path}")
+
+
+def consistency_scorer(args, data, timings: dict):
+    """The attribute scorer the autoencoder's consistency term reads: trained here on the generator's
+    own crops with a seed of its own, and never saved. The shipped attributes.pt, which judges the
+    edits, then never takes part in the generator's training (a generator trained against its judge
+    can learn to please that one model instead of drawing the attribute)."""
+    from stitchmodels.train.perception import PerceptionConfig, train_attributes
+    started = time.time()
+    config = quick_perception_config(PerceptionConfig()) if args.quick else PerceptionConfig()
+    scorer, _ = train_attributes(data, config, args.seed * 1000 + CONSISTENCY_SCORER_SEED, log)
+    timings["consistency_scorer_s"] = round(time.time() - started, 1)
+    log(f"attribute-consistency term (weight {args.attribute_weight}): its own scorer trained in "
+        f"{timings['consistency_scorer_s']} s")
+    return scorer
 
 
 def load_model(manifest_path: str, name: str):
@@ -180,7 +193,7 @@ def parse_args(argv=None):
     p.add_argument("--region-weight", type=float, default=AutoencoderOptions.region_weight,
                    help="extra pixel-loss weight where the attributes show (mouth, hair)")
     p.add_argument("--attribute-weight", type=float, default=AutoencoderOptions.attribute_weight,
-                   help="attribute-consistency term with the demo attribute scorer (0: off)")
+                   help="attribute-consistency term with a scorer trained for it (not attributes.pt; 0: off)")
     p.add_argument("--cache-dir", default=None, help="keep rendered crops here between runs (same seed/count/size)")
     p.add_argument("--quick", action="store_true", help="tiny smoke run (not the shipped set)")
     args = p.parse_args(argv)
@@ -202,11 +215,6 @@ def main(argv=None) -> int:
     started = time.time()
     timings: dict = {}
     os.makedirs(args.out, exist_ok=True)
-    if "generator" in parts and args.attribute_weight > 0 and "attributes" in perception:
-        # The autoencoder's attribute-consistency term reads the scorer: train it first.
-        _perception_worker(args.out, args.manifest, args.seed, ["attributes"], args.threads, args.quick)
-        perception.remove("attributes")
-        timings["attributes_first_s"] = round(time.time() - started, 1)
     worker = None
     parallel = args.threads >= 2 and perception and "generator" in parts
     if perception:

@@ -8,7 +8,7 @@ At 64 px the mouth is a few pixels, so a plain pixel loss lets the codes drop th
 first demo run's smile direction explained 27% of the label and moved nothing). Two terms keep
 the editable attributes in the codes: the pixel losses weigh the regions where the attributes
 show (``attribute_weight_map``, measured from the crops) more, and an attribute-consistency
-term asks the frozen demo attribute scorer to read the same smile/age on the reconstruction as
+term asks a frozen attribute scorer to read the same smile/age on the reconstruction as
 on the input.
 """
 

@@ -48,7 +48,7 @@ class PerceptionConfig:
     landmark_refine_steps: int = 500
     identity_steps: int = 600
     calibration_identities: int = 30
-    attribute_steps: int = 500
+    attribute_steps: int = 6000
     perceptual_steps: int = 200
     lr: float = 2e-3
     # Models trained at once (forked processes, one thread each; landmarks use two). Each model

@@ -69,6 +69,23 @@ def evaluate_generator(manifest_path: str, seed: int, count: int, cache_dir=None
 
 
 @torch.no_grad()
+def score_by_label_quarter(generator, attributes, crops, codes, images, label_column: int, column: int) -> dict:
+    """Mean label and mean score, on the input crops and on their reconstructions, for the faces in
+    each quarter of the label range: how well the scorer reads the attribute, and how much of it
+    the generator carries (a reconstruction that loses the attribute scores the same in every quarter)."""
+    labels = torch.from_numpy(crops.attributes[:, label_column])
+    on_inputs = torch.cat([attributes(images[i:i + 64])[:, column] for i in range(0, len(images), 64)])
+    on_recons = torch.cat([attributes(generator(codes[i:i + 64]).clamp(-1, 1))[:, column]
+                           for i in range(0, len(images), 64)])
+    quarters = {"label": [], "input": [], "reconstruction": []}
+    for low in (0.0, 0.25, 0.5, 0.75):
+        inside = (labels >= low) & (labels < low + 0.25 if low < 0.75 else labels <= 1.0)
+        for key, values in (("label", labels), ("input", on_inputs), ("reconstruction", on_recons)):
+            quarters[key].append(round(float(values[inside].mean()), 3) if bool(inside.any()) else None)
+    return quarters
+
+
+@torch.no_grad()
 def evaluate_edits(manifest_path: str, held_out: dict) -> dict:
     data = manifest.load(manifest_path)
     models = data["models"]
@@ -92,6 +109,8 @@ def evaluate_edits(manifest_path: str, held_out: dict) -> dict:
                               entry["default_step"])
         recon_identity = float((identity(generator(codes[room]).clamp(-1, 1)) * identity(images[room])).sum(1).mean())
         results[name] = {"default_step": entry["default_step"], "faces": int(room.sum()),
+                         "score_by_label_quarter": score_by_label_quarter(generator, attributes, crops, codes, images,
+                                                                          label_column, column),
                          "score_change": round(effect.score_change, 3),
                          "identity_cosine_to_unedited": round(effect.identity_cosine, 3),
                          "identity_cosine_to_input": round(effect.identity_to_input, 3),

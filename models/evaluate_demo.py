@@ -65,18 +65,14 @@ def evaluate_generator(manifest_path: str, seed: int, count: int, cache_dir=None
     figures["mapping_distance_to_code_mean"] = round(float((mapped - mean).norm(dim=1).mean() / spread), 3)
     figures["code_distance_to_code_mean"] = 1.0
     figures["mapping_mean_offset"] = round(float((mapped.mean(0) - mean).norm() / spread), 3)
-    return {"figures": figures, "crops": crops, "codes": codes, "images": x}
+    return {"figures": figures, "crops": crops, "codes": codes, "images": x, "reconstructions": recon.clamp(-1, 1)}
 
 
 @torch.no_grad()
-def score_by_label_quarter(generator, attributes, crops, codes, images, label_column: int, column: int) -> dict:
+def score_by_label_quarter(labels: torch.Tensor, on_inputs: torch.Tensor, on_recons: torch.Tensor) -> dict:
     """Mean label and mean score, on the input crops and on their reconstructions, for the faces in
     each quarter of the label range: how well the scorer reads the attribute, and how much of it
     the generator carries (a reconstruction that loses the attribute scores the same in every quarter)."""
-    labels = torch.from_numpy(crops.attributes[:, label_column])
-    on_inputs = torch.cat([attributes(images[i:i + 64])[:, column] for i in range(0, len(images), 64)])
-    on_recons = torch.cat([attributes(generator(codes[i:i + 64]).clamp(-1, 1))[:, column]
-                           for i in range(0, len(images), 64)])
     quarters = {"label": [], "input": [], "reconstruction": []}
     for low in (0.0, 0.25, 0.5, 0.75):
         inside = (labels >= low) & (labels < low + 0.25 if low < 0.75 else labels <= 1.0)
@@ -96,6 +92,10 @@ def evaluate_edits(manifest_path: str, held_out: dict) -> dict:
     attributes, identity = load(manifest_path, "attributes"), load(manifest_path, "identity")
     names = models["attributes"].get("names", ["smile", "age"])
     crops, codes, images = held_out["crops"], held_out["codes"], held_out["images"]
+    recons = held_out["reconstructions"]
+    # Every crop's scores, on the input and on its reconstruction, once for all directions.
+    scores_in = torch.cat([attributes(images[i:i + 64]) for i in range(0, len(images), 64)])
+    scores_recon = torch.cat([attributes(recons[i:i + 64]) for i in range(0, len(recons), 64)])
     results = {}
     for name, entry in data["directions"].items():
         direction = torch.from_numpy(np.load(manifest.resolve(manifest_path, entry))).float()
@@ -107,10 +107,11 @@ def evaluate_edits(manifest_path: str, held_out: dict) -> dict:
         room = torch.from_numpy(crops.attributes[:, label_column] < 0.5)
         effect = measure_edit(generator, attributes, identity, codes[room], images[room], direction, column,
                               entry["default_step"])
-        recon_identity = float((identity(generator(codes[room]).clamp(-1, 1)) * identity(images[room])).sum(1).mean())
+        recon_identity = float((identity(recons[room]) * identity(images[room])).sum(1).mean())
         results[name] = {"default_step": entry["default_step"], "faces": int(room.sum()),
-                         "score_by_label_quarter": score_by_label_quarter(generator, attributes, crops, codes, images,
-                                                                          label_column, column),
+                         "score_by_label_quarter": score_by_label_quarter(
+                             torch.from_numpy(crops.attributes[:, label_column]), scores_in[:, column],
+                             scores_recon[:, column]),
                          "score_change": round(effect.score_change, 3),
                          "identity_cosine_to_unedited": round(effect.identity_cosine, 3),
                          "identity_cosine_to_input": round(effect.identity_to_input, 3),

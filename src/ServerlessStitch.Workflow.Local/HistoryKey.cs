@@ -7,7 +7,8 @@ namespace ServerlessStitch.Workflow.Local;
 /// <summary>
 /// Deterministic names for an orchestration's steps: activity name + hash of its input JSON + how many times that
 /// same call came before in this execution. A re-run issuing the same calls gets the same keys in any completion
-/// order, so fan-outs replay without depending on which activity finished first.
+/// order, so fan-outs replay without depending on which activity finished first. Sub-orchestrations are keyed by
+/// their child instance id instead of their input.
 /// </summary>
 internal sealed class HistoryKey
 {
@@ -21,6 +22,9 @@ internal sealed class HistoryKey
     }
 
     public string ForEvent(string name) => Next($"e-{name}");
+
+    /// <summary>The child's id is part of the key: two calls of one orchestration with different children are different steps.</summary>
+    public string ForSubOrchestration(string name, string instanceId) => Next($"o-{name}-{instanceId}");
 
     private string Next(string stem)
     {

@@ -42,6 +42,18 @@ internal sealed class LocalWorkflowContext(
             : throw new ActivityFailedException(name, record.Attempts, record.ErrorType!, record.ErrorMessage!);
     }
 
+    public async Task<TResult> CallSubOrchestrationAsync<TResult>(string name, object? input, string instanceId)
+    {
+        InstanceStore.CheckName(instanceId, "sub-orchestration instance id");
+        string inputJson = WorkflowLimits.Serialize(input, $"The input of sub-orchestration '{name}'");
+        string key = _keys.ForSubOrchestration(name, instanceId);
+        var record = await RecordedOrRunAsync("orchestration", name, key, $"called sub-orchestration '{name}' as '{instanceId}'",
+            () => host.RunSubOrchestrationAsync(instance, key, name, instanceId, inputJson, stopping)).ConfigureAwait(false);
+        return record.Succeeded
+            ? WorkflowLimits.Deserialize<TResult>(record.ResultJson!)
+            : throw new SubOrchestrationFailedException(name, instanceId, record.ErrorMessage!);
+    }
+
     public async Task<T> WaitForExternalEventAsync<T>(string name, TimeSpan timeout)
     {
         InstanceStore.CheckName(name, "event name");

@@ -45,12 +45,19 @@ public sealed class LocalWorkflowHost : IAsyncDisposable
     /// </summary>
     public async Task<bool> StartAsync(string name, string instanceId, object? input, CancellationToken cancellationToken = default)
     {
-        _registry.Orchestration(name);
         InstanceStore.CheckName(instanceId, "instance id");
         string inputJson = WorkflowLimits.Serialize(input, $"The input of orchestration '{name}'");
         await Instances.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        bool created = await CreateInstanceAsync(name, instanceId, inputJson, null, cancellationToken).ConfigureAwait(false);
+        await ResumeAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        return created;
+    }
+
+    private Task<bool> CreateInstanceAsync(string name, string instanceId, string inputJson, string? parentInstanceId, CancellationToken cancellationToken)
+    {
+        _registry.Orchestration(name);
         var now = Now;
-        bool created = await Instances.CreateAsync(new WorkflowStatus
+        return Instances.CreateAsync(new WorkflowStatus
         {
             Name = name,
             InstanceId = instanceId,
@@ -58,9 +65,8 @@ public sealed class LocalWorkflowHost : IAsyncDisposable
             Input = JsonDocument.Parse(inputJson).RootElement.Clone(),
             CreatedTime = now,
             LastUpdatedTime = now,
-        }, cancellationToken).ConfigureAwait(false);
-        await ResumeAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        return created;
+            ParentInstanceId = parentInstanceId,
+        }, cancellationToken);
     }
 
     /// <summary>Starts every Pending or Running instance in the store that is not running here (call once when the host starts).</summary>
@@ -109,7 +115,8 @@ public sealed class LocalWorkflowHost : IAsyncDisposable
 
     /// <summary>
     /// Marks the instance Terminated with <paramref name="reason"/> and stops its execution here (running activities
-    /// are cancelled, nothing more is scheduled). False when it had already finished.
+    /// are cancelled, nothing more is scheduled), and its unfinished sub-orchestrations with it (Durable's recursive
+    /// terminate). False when it had already finished.
     /// </summary>
     public async Task<bool> TerminateAsync(string instanceId, string reason, CancellationToken cancellationToken = default)
     {
@@ -124,7 +131,27 @@ public sealed class LocalWorkflowHost : IAsyncDisposable
             await execution.Terminate.CancelAsync().ConfigureAwait(false);
             await execution.Completion.ConfigureAwait(false);
         }
+        if (changed)
+        {
+            foreach (string child in await ChildrenOfAsync(instanceId, cancellationToken).ConfigureAwait(false))
+            {
+                await TerminateAsync(child, $"Its parent '{instanceId}' was terminated: {reason}", cancellationToken).ConfigureAwait(false);
+            }
+        }
         return changed;
+    }
+
+    private async Task<List<string>> ChildrenOfAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var children = new List<string>();
+        await foreach (string id in Instances.ListInstanceIdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if ((await Instances.GetAsync(id, cancellationToken).ConfigureAwait(false))?.ParentInstanceId == instanceId)
+            {
+                children.Add(id);
+            }
+        }
+        return children;
     }
 
     /// <summary>Deletes a finished instance and all its history; false if there was none. Refuses a running one.</summary>
@@ -327,6 +354,38 @@ public sealed class LocalWorkflowHost : IAsyncDisposable
         {
             _activitySlots.Release();
         }
+    }
+
+    /// <summary>
+    /// Creates the child instance unless it exists (a replay after a crash finds it), runs it here unless it runs
+    /// already, waits for it to finish and records its outcome in the parent's history.
+    /// </summary>
+    internal async Task<HistoryRecord> RunSubOrchestrationAsync(WorkflowStatus parent, string key, string name, string childId, string inputJson, CancellationToken stopping)
+    {
+        await CreateInstanceAsync(name, childId, inputJson, parent.InstanceId, stopping).ConfigureAwait(false);
+        await ResumeAsync(childId, stopping).ConfigureAwait(false);
+        WorkflowStatus child;
+        while (true)
+        {
+            if (_executions.TryGetValue(childId, out var execution))
+            {
+                await execution.Completion.WaitAsync(stopping).ConfigureAwait(false);
+            }
+            child = await Instances.GetAsync(childId, stopping).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Sub-orchestration '{childId}' of '{parent.InstanceId}' has no record (purged while its parent ran?).");
+            if (child.IsTerminal)
+            {
+                break;
+            }
+            // Executed by another process (or stopped here with the host): its record says when it is done.
+            await ThrowIfTerminatedAsync(parent.InstanceId, stopping).ConfigureAwait(false);
+            await Task.Delay(Options.PollInterval, Options.Clock, stopping).ConfigureAwait(false);
+        }
+        bool completed = child.RuntimeStatus == WorkflowRuntimeStatus.Completed;
+        var record = completed
+            ? new HistoryRecord(key, name, true, child.Output?.GetRawText() ?? "null", null, null, 1, Now)
+            : new HistoryRecord(key, name, false, null, child.RuntimeStatus.ToString(), child.FailureReason ?? child.RuntimeStatus.ToString(), 1, Now);
+        return await Instances.AppendHistoryAsync(parent.InstanceId, record, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Waits for the <paramref name="occurrence"/>-th event <paramref name="name"/> or the stored deadline, and records which came first.</summary>

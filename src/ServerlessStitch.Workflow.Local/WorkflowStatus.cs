@@ -29,6 +29,9 @@ public sealed record WorkflowStatus
     public required DateTimeOffset LastUpdatedTime { get; init; }
     public string? FailureReason { get; init; }
 
+    /// <summary>The instance that started this one as a sub-orchestration; null for a top-level instance.</summary>
+    public string? ParentInstanceId { get; init; }
+
     public bool IsTerminal => RuntimeStatus is WorkflowRuntimeStatus.Completed or WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated;
 
     public T? ReadOutput<T>() => Output is { } output ? output.Deserialize<T>(WorkflowLimits.Json) : default;

@@ -11,6 +11,9 @@ namespace ServerlessStitch.Workflow;
 /// <c>context.CallActivityAsync&lt;T&gt;(name, input, TaskOptions.FromRetryPolicy(new RetryPolicy(retry.MaxAttempts,
 /// retry.FirstInterval, retry.BackoffCoefficient, retry.MaxInterval)))</c>; no retry → <c>CallActivityAsync&lt;T&gt;(name, input)</c>.
 /// A failure after the last attempt throws <see cref="ActivityFailedException"/> (Durable: <c>TaskFailedException</c>).</description></item>
+/// <item><term><see cref="CallSubOrchestrationAsync{TResult}"/></term><description>
+/// <c>context.CallSubOrchestratorAsync&lt;T&gt;(name, input, new SubOrchestrationOptions { InstanceId = instanceId })</c>;
+/// its failure (Durable: <c>TaskFailedException</c>) is rethrown as <see cref="SubOrchestrationFailedException"/>.</description></item>
 /// <item><term>fan-out / fan-in</term><description><c>Task.WhenAll</c> over the tasks of several calls, on both.</description></item>
 /// <item><term><see cref="WaitForExternalEventAsync{T}"/></term><description>
 /// <c>context.WaitForExternalEvent&lt;T&gt;(name, timeout)</c>; on timeout Durable throws <c>TaskCanceledException</c>,
@@ -30,6 +33,14 @@ public interface IWorkflowContext
     /// </summary>
     /// <exception cref="ActivityFailedException">Every attempt failed; the message holds the last failure.</exception>
     Task<TResult> CallActivityAsync<TResult>(string name, object? input, ActivityRetry? retry = null);
+
+    /// <summary>
+    /// Runs orchestration <paramref name="name"/> as the child instance <paramref name="instanceId"/> (its own history,
+    /// which is what keeps a large fan-out's parent history short) and returns its output; a replay returns the recorded
+    /// output. The id must be deterministic (derived from this instance's id), so a replay finds the same child.
+    /// </summary>
+    /// <exception cref="SubOrchestrationFailedException">The child failed or was terminated; the message says why.</exception>
+    Task<TResult> CallSubOrchestrationAsync<TResult>(string name, object? input, string instanceId);
 
     /// <summary>
     /// Waits for the next event called <paramref name="name"/> raised on this instance. The deadline is fixed the

@@ -22,6 +22,27 @@ public class ActivityFailedException : Exception
     public string ErrorType { get; } = "";
 }
 
+/// <summary>A sub-orchestration failed or was terminated. <see cref="Exception.Message"/> names it and gives its reason.</summary>
+public class SubOrchestrationFailedException : Exception
+{
+    public SubOrchestrationFailedException() { }
+
+    public SubOrchestrationFailedException(string message) : base(message) { }
+
+    public SubOrchestrationFailedException(string message, Exception? innerException) : base(message, innerException) { }
+
+    public SubOrchestrationFailedException(string orchestrationName, string instanceId, string reason)
+        : base($"Sub-orchestration '{orchestrationName}' ('{instanceId}') failed: {reason}")
+    {
+        OrchestrationName = orchestrationName;
+        InstanceId = instanceId;
+    }
+
+    public string OrchestrationName { get; } = "";
+
+    public string InstanceId { get; } = "";
+}
+
 /// <summary>A payload (activity input or output, custom status, event) is larger than the host allows.</summary>
 public class WorkflowPayloadTooLargeException : Exception
 {

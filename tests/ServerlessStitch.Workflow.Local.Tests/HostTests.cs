@@ -321,6 +321,136 @@ public abstract class HostTests : IAsyncLifetime
         Assert.All(calls, c => Assert.True(c.Replayed));
         Assert.Equal(status.Output!.Value.GetRawText(), output);
     }
+
+    /// <summary>"Parent" runs <c>children</c> "Child" sub-orchestrations ({id}.c.N), each squaring three numbers in activities.</summary>
+    private static WorkflowRegistry NestedWorkflow(Func<WorkInput, CancellationToken, Task<int>> square) => new WorkflowRegistry()
+        .AddOrchestration(new LambdaOrchestration<int, int>("Parent", async (context, children) =>
+        {
+            var outputs = await Task.WhenAll(Enumerable.Range(0, children).Select(n =>
+                context.CallSubOrchestrationAsync<int>("Child", new WorkInput(n), $"{context.InstanceId}.c.{n}")));
+            return outputs.Sum();
+        }))
+        .AddOrchestration(new LambdaOrchestration<WorkInput, int>("Child", async (context, slice) =>
+        {
+            var results = await Task.WhenAll(Enumerable.Range(3 * slice.Item, 3).Select(i => context.CallActivityAsync<int>("Square", new WorkInput(i))));
+            return results.Sum();
+        }))
+        .AddActivity(new LambdaActivity<WorkInput, int>("Square", square));
+
+    [Fact]
+    public async Task SubOrchestrations_Complete_ParentGetsTheirOutputsAndKeepsOnlyTheirCallsInItsHistory()
+    {
+        var live = new List<WorkflowCall>();
+        var host = Host(NestedWorkflow((w, _) => Task.FromResult(w.Item * w.Item)), calls: c => { lock (live) { live.Add(c); } });
+
+        await host.StartAsync("Parent", "nest", 2);
+        var status = await host.WaitForCompletionAsync("nest");
+
+        Assert.Equal((WorkflowRuntimeStatus.Completed, 55), (status.RuntimeStatus, status.ReadOutput<int>())); // 0² + … + 5²
+        foreach (string child in new[] { "nest.c.0", "nest.c.1" })
+        {
+            var childStatus = (await host.GetStatusAsync(child))!;
+            Assert.Equal((WorkflowRuntimeStatus.Completed, "Child", "nest"), (childStatus.RuntimeStatus, childStatus.Name, childStatus.ParentInstanceId));
+            Assert.Equal(3, live.Count(c => c.InstanceId == child && c.Kind == "activity"));
+        }
+        Assert.Equal(["orchestration", "orchestration"], live.Where(c => c.InstanceId == "nest").Select(c => c.Kind));
+        // The parent replays from its own history alone: no child runs again and no activity is needed.
+        var replay = await Restarted(host, new WorkflowRegistry().AddOrchestration(NestedWorkflow((_, _) => throw new InvalidOperationException("ran")).Orchestration("Parent"))).ReplayAsync("nest");
+        Assert.Equal("55", replay.Output);
+        Assert.All(replay.Calls, c => Assert.True(c.Replayed));
+    }
+
+    [Fact]
+    public async Task SubOrchestration_ChildFails_ParentSeesItsNameIdAndReason()
+    {
+        var registry = NestedWorkflow((w, _) => w.Item == 4 ? throw new InvalidOperationException("frame 4 is broken") : Task.FromResult(w.Item));
+        registry.AddOrchestration(new LambdaOrchestration<int, string>("Catching", async (context, _) =>
+        {
+            try
+            {
+                return $"{await context.CallSubOrchestrationAsync<int>("Child", new WorkInput(1), "catch.c.1")}";
+            }
+            catch (SubOrchestrationFailedException e)
+            {
+                return $"{e.OrchestrationName}|{e.InstanceId}|{e.Message}";
+            }
+        }));
+        var host = Host(registry);
+
+        await host.StartAsync("Catching", "catch", 0);
+        var status = await host.WaitForCompletionAsync("catch");
+        await host.StartAsync("Parent", "uncaught", 2);
+        var uncaught = await host.WaitForCompletionAsync("uncaught");
+
+        string[] parts = status.ReadOutput<string>()!.Split('|');
+        Assert.Equal(("Child", "catch.c.1"), (parts[0], parts[1]));
+        Assert.Contains("Activity 'Square' failed after 1 attempt(s): System.InvalidOperationException: frame 4 is broken", parts[2], StringComparison.Ordinal);
+        Assert.Equal(WorkflowRuntimeStatus.Failed, (await host.GetStatusAsync("catch.c.1"))!.RuntimeStatus);
+        Assert.Equal(WorkflowRuntimeStatus.Failed, uncaught.RuntimeStatus);
+        Assert.Contains("Sub-orchestration 'Child' ('uncaught.c.1') failed", uncaught.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(WorkflowRuntimeStatus.Completed, (await host.GetStatusAsync("uncaught.c.0"))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task Terminate_ParentWhileAChildRuns_TerminatesTheChildAndCancelsItsActivity()
+    {
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool cancelled = false;
+        var host = Host(NestedWorkflow(async (w, ct) =>
+        {
+            blocked.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled = true;
+                throw;
+            }
+            return w.Item;
+        }));
+
+        await host.StartAsync("Parent", "stop", 1);
+        await blocked.Task;
+        Assert.True(await host.TerminateAsync("stop", "user asked"));
+        var child = await host.WaitForCompletionAsync("stop.c.0");
+
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await host.GetStatusAsync("stop"))!.RuntimeStatus);
+        Assert.Equal((WorkflowRuntimeStatus.Terminated, "Its parent 'stop' was terminated: user asked"), (child.RuntimeStatus, child.FailureReason));
+        Assert.True(cancelled, "the child's running activity was not cancelled");
+    }
+
+    [Fact]
+    public async Task Restart_AfterStopInsideAChild_ResumesBothAndRunsOnlyTheMissingActivities()
+    {
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        WorkflowRegistry Registry(bool blockFive) => NestedWorkflow(async (w, ct) =>
+        {
+            if (blockFive && w.Item == 5)
+            {
+                blocked.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            return w.Item * w.Item;
+        });
+        var host = Host(Registry(blockFive: true), parallelism: 6);
+        await host.StartAsync("Parent", "resume", 2);
+        await blocked.Task;
+        await Waiting.UntilAsync(async () => (await host.GetAttemptsAsync("resume.c.0")).Count == 3, "the first child's three activities");
+        await Waiting.UntilAsync(async () => (await host.GetStatusAsync("resume.c.0"))!.IsTerminal, "the first child to finish");
+        await host.DisposeAsync();
+
+        var again = Restarted(host, Registry(blockFive: false));
+        var resumed = await again.ResumeUnfinishedAsync();
+        var status = await again.WaitForCompletionAsync("resume");
+
+        Assert.Contains("resume", resumed); // the unfinished child resumes with it (by the listing or by the parent's call, whichever comes first)
+        Assert.Equal((WorkflowRuntimeStatus.Completed, 55), (status.RuntimeStatus, status.ReadOutput<int>()));
+        Assert.Equal(3, (await again.GetAttemptsAsync("resume.c.0")).Count);
+        var second = await again.GetAttemptsAsync("resume.c.1");
+        Assert.Equal([1, 1, 2], second.GroupBy(a => a.Key).Select(g => g.Count()).Order()); // items 3 and 4 once, 5 stopped and run again
+    }
 }
 
 public sealed class FileSystemHostTests : HostTests

@@ -30,6 +30,13 @@ public sealed record EditOrchestrationInput(string JobId)
     /// <summary>With <see cref="StitchBatchChunks"/> &gt; 0: how long to wait for every batch's report.</summary>
     public TimeSpan StitchTimeout { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// A stage with more chunks than this runs them in <see cref="ChunkFanOutOrchestration"/> children of at most this
+    /// many chunks each. 100 chunks of 16 frames is about a minute of 25 fps video: a one-minute clip keeps every
+    /// call in the edit orchestration's own history (about 5 per chunk), a longer one a few calls per stage.
+    /// </summary>
+    public int MaxChunksPerOrchestration { get; init; } = 100;
+
     /// <summary>The retry policy of every activity; null = <see cref="EditOrchestration.DefaultRetry"/>.</summary>
     public RetryPolicyInput? Retry { get; init; }
 

@@ -1,4 +1,3 @@
-using ServerlessStitch.Media;
 using ServerlessStitch.Workflow.Activities;
 
 // Orchestration code awaits without ConfigureAwait(false): its continuations run where the host resumes them.
@@ -9,8 +8,10 @@ namespace ServerlessStitch.Workflow.Edit;
 /// <summary>
 /// One edit job as a durable orchestration (DESIGN.md §3): probe → decode (fan-out) → landmarks (fan-out) → face
 /// track (fan-in) → align, then invert (fan-out) → PTI (fan-in; activity or GPU queue + event) → edit, stitch and
-/// paste (fan-out) → encode, compare, preview, report (fan-in) → for a dropped blob, its delivery (or, on failure, its move). Each fan-out issues all its calls before awaiting
-/// any, so the calls come in the same order live and in replay. Stage seconds are summed from the activities'
+/// paste (fan-out) → encode, compare, preview, report (fan-in) → for a dropped blob, its delivery (or, on failure, its
+/// move). Each fan-out issues all its calls before awaiting any, so the calls come in the same order live and in
+/// replay; a fan-out of more than <see cref="EditOrchestrationInput.MaxChunksPerOrchestration"/> chunks runs in
+/// sub-orchestrations (<see cref="ChunkFanOutOrchestration"/>). Stage seconds are summed from the activities'
 /// own measurements: the orchestration reads no clock.
 /// </summary>
 public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationInput, EditOutput>
@@ -31,6 +32,7 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
     protected override async Task<EditOutput> RunAsync(IWorkflowContext context, EditOrchestrationInput input)
     {
         var retry = input.Retry?.ToRetry() ?? DefaultRetry;
+        Check.Positive(input.MaxChunksPerOrchestration);
         if (input.Drop is not { } drop)
         {
             return await EditAsync(context, input, retry);
@@ -62,17 +64,18 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
         context.SetCustomStatus(new EditStatus("probe", 0, 1));
         var plan = await context.CallActivityAsync<VideoPlan>(EditActivities.ProbeVideo, job, retry);
         seconds["probe"] = plan.Seconds;
-        ChunkInput[] chunks = [.. FrameRange.Split(plan.FrameCount, plan.ChunkSize).Select(r => new ChunkInput(input.JobId, r.Start, r.Count))];
+        ChunkInput[] chunks = [.. ChunkFanOutOrchestration.Chunks(input.JobId, plan.FrameCount, plan.ChunkSize)];
+        var fanOut = new FanOut(context, input, plan, chunks, retry);
 
-        seconds["decode"] = await FanOutAsync(context, "decode", EditActivities.DecodeChunk, chunks, retry);
+        seconds["decode"] = await fanOut.RunAsync("decode", EditActivities.DecodeChunk);
 
-        double align = await FanOutAsync(context, "landmarks", EditActivities.DetectLandmarks, chunks, retry);
+        double align = await fanOut.RunAsync("landmarks", EditActivities.DetectLandmarks);
         context.SetCustomStatus(new EditStatus("track", 0, 1));
         align += (await context.CallActivityAsync<BlobOutput>(EditActivities.BuildFaceTrack, job, retry)).Seconds;
-        align += await FanOutAsync(context, "align", EditActivities.AlignChunk, chunks, retry);
+        align += await fanOut.RunAsync("align", EditActivities.AlignChunk);
         seconds["align"] = align;
 
-        seconds["invert"] = await FanOutAsync(context, "invert", EditActivities.InvertChunk, chunks, retry);
+        seconds["invert"] = await fanOut.RunAsync("invert", EditActivities.InvertChunk);
 
         context.SetCustomStatus(new EditStatus("pti", 0, 1));
         PtiOutput pti;
@@ -89,7 +92,7 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
 
         seconds["stitch"] = input.StitchBatchChunks > 0
             ? await StitchOnWorkerAsync(context, input, chunks, retry)
-            : await FanOutAsync(context, "stitch", EditActivities.StitchChunk, chunks, retry);
+            : await fanOut.RunAsync("stitch", EditActivities.StitchChunk);
 
         context.SetCustomStatus(new EditStatus("encode", 0, 1));
         var output = await context.CallActivityAsync<EditOutput>(EditActivities.FinishJob, new FinishInput(input.JobId, seconds), retry);
@@ -141,19 +144,35 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
         return (await Task.WhenAll(reports)).Sum();
     }
 
-    /// <summary>One activity per chunk, all scheduled before the first await; returns the seconds summed over them.</summary>
-    private static async Task<double> FanOutAsync(IWorkflowContext context, string stage, string activity, ChunkInput[] chunks, ActivityRetry retry)
+    /// <summary>
+    /// One stage's chunk activities: called directly up to <see cref="EditOrchestrationInput.MaxChunksPerOrchestration"/>
+    /// chunks, beyond that in <see cref="ChunkFanOutOrchestration"/> children of at most that many chunks each (ids
+    /// <c>{instance}.{stage}.{n}</c>), so the parent's history holds a few calls per stage however long the video.
+    /// </summary>
+    private sealed class FanOut(IWorkflowContext context, EditOrchestrationInput input, VideoPlan plan, ChunkInput[] chunks, ActivityRetry retry)
     {
-        int done = 0;
-        context.SetCustomStatus(new EditStatus(stage, 0, chunks.Length));
-        var calls = chunks.Select(async chunk =>
+        /// <summary>Runs <paramref name="activity"/> on every chunk, publishing progress; returns the activities' seconds summed.</summary>
+        public async Task<double> RunAsync(string stage, string activity)
         {
-            var result = await context.CallActivityAsync<BlobOutput>(activity, chunk, retry);
+            int done = 0;
             // Progress only: the status is not part of the history, so the order these land in does not matter.
-            context.SetCustomStatus(new EditStatus(stage, Interlocked.Increment(ref done), chunks.Length));
-            return result;
-        }).ToList();
-        var results = await Task.WhenAll(calls);
-        return results.Sum(r => r.Seconds);
+            void Done(int count) => context.SetCustomStatus(new EditStatus(stage, Interlocked.Add(ref done, count), chunks.Length));
+            context.SetCustomStatus(new EditStatus(stage, 0, chunks.Length));
+            int limit = input.MaxChunksPerOrchestration;
+            if (chunks.Length <= limit)
+            {
+                return await ChunkFanOut.RunAsync(context, activity, chunks, retry, () => Done(1));
+            }
+            var policy = new RetryPolicyInput(retry.MaxAttempts, retry.FirstInterval, retry.BackoffCoefficient);
+            var children = Enumerable.Range(0, (chunks.Length + limit - 1) / limit).Select(async n =>
+            {
+                var slice = new ChunkFanOutInput(input.JobId, activity, plan.FrameCount, plan.ChunkSize, n * limit, Math.Min(limit, chunks.Length - (n * limit)), policy);
+                var output = await context.CallSubOrchestrationAsync<ChunkFanOutOutput>(ChunkFanOutOrchestration.OrchestrationName, slice,
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{context.InstanceId}.{stage}.{n}"));
+                Done(slice.ChunkCount);
+                return output.Seconds;
+            }).ToList();
+            return (await Task.WhenAll(children)).Sum();
+        }
     }
 }

@@ -12,6 +12,7 @@ public static class EditWorkflow
         Check.NotNull(registry);
         return registry
             .AddOrchestration(new EditOrchestration())
+            .AddOrchestration(new ChunkFanOutOrchestration())
             .AddActivity(new ProbeVideoActivity(resources))
             .AddActivity(new DecodeChunkActivity(resources))
             .AddActivity(new DetectLandmarksActivity(resources))

@@ -65,6 +65,62 @@ public sealed class EditOrchestrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_MoreChunksThanTheLimit_RunsEachStageInChildrenWithTheSameActivitiesAndSeconds()
+    {
+        var flat = new RecordingEditActivities(frames: 40, chunkSize: 7); // 6 chunks
+        await using (var host = Host(flat.Registry()))
+        {
+            await host.StartAsync(EditOrchestration.OrchestrationName, "flat", new EditOrchestrationInput("flat"));
+            await host.WaitForCompletionAsync("flat");
+        }
+        var nested = new RecordingEditActivities(frames: 40, chunkSize: 7);
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<WorkflowCall>();
+        await using var nestedHost = Host(nested.Registry(), calls.Enqueue);
+
+        await nestedHost.StartAsync(EditOrchestration.OrchestrationName, "deep", new EditOrchestrationInput("deep") { MaxChunksPerOrchestration = 4 });
+        var status = await nestedHost.WaitForCompletionAsync("deep");
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
+        // Every activity ran once on the same chunk, and the finish got the same stage seconds.
+        static IEnumerable<string> Inputs(RecordingEditActivities a, string jobId) => a.Runs.Select(r => r.Name + r.Input.Replace(jobId, "J", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        Assert.Equal(Inputs(flat, "flat"), Inputs(nested, "deep"));
+        // The parent issued probe, track, PTI and finish itself and two children per chunked stage (4 + 2 chunks).
+        var own = calls.Where(c => c.InstanceId == "deep").ToList();
+        Assert.Equal(4, own.Count(c => c.Kind == "activity"));
+        string[] stages = ["decode", "landmarks", "align", "invert", "stitch"];
+        Assert.Equal(stages.SelectMany(s => new[] { $"deep.{s}.0", $"deep.{s}.1" }).Order(StringComparer.Ordinal),
+            calls.Where(c => c.Kind == "activity" && c.InstanceId != "deep").Select(c => c.InstanceId).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(10, own.Count(c => c.Kind == "orchestration"));
+        foreach (string stage in stages)
+        {
+            Assert.Equal((4, 2), (calls.Count(c => c.InstanceId == $"deep.{stage}.0"), calls.Count(c => c.InstanceId == $"deep.{stage}.1")));
+            Assert.Equal("deep", (await nestedHost.GetStatusAsync($"deep.{stage}.0"))!.ParentInstanceId);
+        }
+        // Replayed in a new process, the parent and each child find every step in their own history.
+        await using var replayHost = Host(nested.Registry(failOnRun: true));
+        var replay = await replayHost.ReplayAsync("deep");
+        Assert.Equal(14, replay.Calls.Count);
+        Assert.Equal(status.Output!.Value.GetRawText(), replay.Output);
+        Assert.Equal(4, (await replayHost.ReplayAsync("deep.decode.0")).Calls.Count);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public async Task Run_NoChunksPerOrchestration_FailsNamingTheField(int limit)
+    {
+        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
+        await using var host = Host(activities.Registry());
+
+        await host.StartAsync(EditOrchestration.OrchestrationName, "bad", new EditOrchestrationInput("bad") { MaxChunksPerOrchestration = limit });
+        var status = await host.WaitForCompletionAsync("bad");
+
+        Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
+        Assert.Contains("MaxChunksPerOrchestration", status.FailureReason, StringComparison.Ordinal);
+        Assert.Empty(activities.Runs);
+    }
+
+    [Fact]
     public async Task Drop_JobCompletes_DeliversTheVideoLastAndNothingWithoutADrop()
     {
         var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);

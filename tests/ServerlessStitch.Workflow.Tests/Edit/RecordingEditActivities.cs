@@ -14,7 +14,7 @@ internal sealed class RecordingEditActivities(int frames, int chunkSize)
 
     public WorkflowRegistry Registry(bool failOnRun = false)
     {
-        var registry = new WorkflowRegistry().AddOrchestration(new EditOrchestration());
+        var registry = new WorkflowRegistry().AddOrchestration(new EditOrchestration()).AddOrchestration(new ChunkFanOutOrchestration());
         void Add<TIn, TOut>(string name, Func<TIn, TOut> answer) => registry.AddActivity(new Answering<TIn, TOut>(name, input =>
         {
             Assert.False(failOnRun, $"activity {name} ran during a replay");

@@ -37,7 +37,20 @@ public static partial class torch
         NativeResult.Check(NativeMethods.sst_set_num_threads(threads));
     }
 
+    /// <summary>The intra-op thread count ops called from this thread use.</summary>
     public static int get_num_threads() => NativeResult.Check(NativeMethods.sst_get_num_threads());
+
+    /// <summary>
+    /// Runs this OS thread's ops on <paramref name="threads"/> intra-op threads until the returned object is disposed
+    /// (then the count before it again); other threads keep theirs. For work that runs side by side on several threads
+    /// (two chunks at once on 2 cores: 1 each), where the process-wide count would give each one a team of every core.
+    /// Dispose on the same thread, with no <c>await</c> in between.
+    /// </summary>
+    public static IDisposable thread_num_threads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return new ThreadCountRestorer(threads);
+    }
 
     /// <summary>Seeds libtorch's default generators (prefer an explicit <see cref="Generator"/>).</summary>
     public static void manual_seed(ulong seed) => NativeResult.Check(NativeMethods.sst_manual_seed(seed));
@@ -75,6 +88,32 @@ public static partial class torch
     {
         /// <summary>libtorch's description of its parallel backend and thread settings.</summary>
         public static string parallel_info() => NativeResult.TakeString(NativeMethods.sst_parallel_info());
+    }
+
+    private sealed class ThreadCountRestorer : IDisposable
+    {
+        [ThreadStatic] private static int current;
+        private readonly int previous;
+        private bool disposed;
+
+        internal ThreadCountRestorer(int threads)
+        {
+            previous = current;
+            NativeResult.Check(NativeMethods.sst_set_thread_num_threads(threads));
+            current = threads;
+        }
+
+        public void Dispose()
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            NativeResult.Check(NativeMethods.sst_set_thread_num_threads(previous));
+            current = previous;
+        }
     }
 
     private sealed class GradModeRestorer : IDisposable

@@ -45,6 +45,52 @@ public class RuntimeTests
     }
 
     [Fact]
+    public void ThreadNumThreads_AppliesToTheCallingThreadOnlyAndIsRestored()
+    {
+        var processWide = get_num_threads();
+        int inside = 0, nested = 0, afterNested = 0, after = 0, otherThread = 0, freshThreadInside = 0;
+        using var overridden = new ManualResetEventSlim();
+        using var checkedOther = new ManualResetEventSlim();
+        var worker = new Thread(() =>
+        {
+            using (thread_num_threads(processWide + 2))
+            {
+                inside = get_num_threads();
+                using (thread_num_threads(1))
+                {
+                    nested = get_num_threads();
+                }
+                afterNested = get_num_threads();
+                overridden.Set();
+                checkedOther.Wait();
+            }
+            after = get_num_threads();
+        });
+        // A thread that never ran an op before its override: ATen's lazy per-thread set-up must not undo it.
+        var fresh = new Thread(() =>
+        {
+            using (thread_num_threads(1))
+            {
+                using var scope = NewDisposeScope();
+                _ = (ones([256, 256]).matmul(ones([256, 256]))).sum();
+                freshThreadInside = get_num_threads();
+            }
+        });
+        worker.Start();
+        overridden.Wait();
+        otherThread = get_num_threads();
+        checkedOther.Set();
+        worker.Join();
+        fresh.Start();
+        fresh.Join();
+
+        Assert.Equal((processWide + 2, 1, processWide + 2, processWide), (inside, nested, afterNested, after));
+        Assert.Equal(processWide, otherThread);
+        Assert.Equal(1, freshThreadInside);
+        Assert.Throws<ArgumentOutOfRangeException>(() => thread_num_threads(0));
+    }
+
+    [Fact]
     public void NoGrad_AppliesToTheCallingThreadOnly()
     {
         var otherThreadSawGrad = false;

@@ -20,6 +20,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial IntPtr sst_parallel_info();
     [LibraryImport(Library)] internal static partial int sst_set_num_threads(int threads);
     [LibraryImport(Library)] internal static partial int sst_get_num_threads();
+    [LibraryImport(Library)] internal static partial int sst_set_thread_num_threads(int threads);
     [LibraryImport(Library)] internal static partial int sst_grad_enabled();
     [LibraryImport(Library)] internal static partial int sst_set_grad_enabled(int enabled);
     [LibraryImport(Library)] internal static partial int sst_cuda_is_available();

@@ -37,6 +37,8 @@ SST_API char* sst_version(void);
 SST_API char* sst_parallel_info(void);
 SST_API int sst_set_num_threads(int threads);
 SST_API int sst_get_num_threads(void);
+// The calling OS thread's own intra-op count (OpenMP's is per thread); 0 returns it to the process-wide count.
+SST_API int sst_set_thread_num_threads(int threads);
 SST_API int sst_grad_enabled(void);
 SST_API int sst_set_grad_enabled(int enabled);
 SST_API int sst_cuda_is_available(void);

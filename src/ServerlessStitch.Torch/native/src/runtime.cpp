@@ -3,6 +3,7 @@
 #include <torch/cuda.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <omp.h>
 
 #include "guard.h"
 
@@ -18,9 +19,26 @@ namespace {
 std::atomic<int> requested_threads{0};
 std::atomic<int> thread_generation{0};
 thread_local int seen_generation = 0;
+// This thread's own count (sst_set_thread_num_threads), 0 when it follows the process-wide one.
+thread_local int thread_threads = 0;
+thread_local int thread_threads_before = 0;
+thread_local bool thread_threads_applied = true;
 }  // namespace
 
 void apply_thread_count() noexcept {
+  if (thread_threads > 0) {
+    if (!thread_threads_applied) {
+      // ATen sets a thread's OpenMP count lazily on its first parallel op; trigger that first so it cannot undo ours.
+      thread_threads_before = at::get_num_threads();
+      omp_set_num_threads(thread_threads);
+      thread_threads_applied = true;
+    }
+    return;
+  }
+  if (!thread_threads_applied) {
+    omp_set_num_threads(thread_threads_before);
+    thread_threads_applied = true;
+  }
   const int generation = thread_generation.load(std::memory_order_acquire);
   if (generation == seen_generation) return;
   seen_generation = generation;
@@ -54,6 +72,21 @@ int sst_set_num_threads(int threads) {
     at::set_num_threads(threads);
     sst::requested_threads.store(threads, std::memory_order_release);
     sst::seen_generation = sst::thread_generation.fetch_add(1, std::memory_order_acq_rel) + 1;
+    return SST_OK;
+  });
+}
+
+int sst_set_thread_num_threads(int threads) {
+  return guarded(SST_FAIL, [&] {
+    if (threads < 0) throw std::invalid_argument("thread count must be at least 0, got " + std::to_string(threads));
+    if (threads == sst::thread_threads) return SST_OK;
+    if (sst::thread_threads > 0 && threads > 0) {
+      omp_set_num_threads(threads);  // keep the count from before the first override
+    } else {
+      sst::thread_threads_applied = false;
+    }
+    sst::thread_threads = threads;
+    sst::apply_thread_count();
     return SST_OK;
   });
 }

@@ -124,7 +124,7 @@ internal static class EditCommand
     private static async Task<WorkflowStatus> RunOnHostAsync(FileSystemBlobStore store, ModelCatalog catalog, string jobId, int parallel,
         ProgressDisplay progress, CancellationToken cancellationToken)
     {
-        using var resources = new JobResources(store, catalog);
+        using var resources = new JobResources(store, catalog) { ChunkThreads = JobResources.ThreadsPerActivity(parallel) };
         await using var host = new LocalWorkflowHost(store, new WorkflowRegistry().AddEditWorkflow(resources),
             new LocalWorkflowHostOptions { MaxParallelActivities = parallel });
         if (await host.GetStatusAsync(jobId, cancellationToken).ConfigureAwait(false) is { RuntimeStatus: WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated })

@@ -55,7 +55,7 @@ public sealed class StitchServer : IAsyncDisposable
             ? new FileSystemBlobStore(Path.GetFullPath(options.DataPath))
             : BlobStoreFactory.Create(options.StorageConnectionString);
         var catalog = new ModelCatalog(ModelManifest.Load(ModelManifestLocator.Locate(options.ModelsPath)));
-        var resources = new JobResources(store, catalog, options.MediaLimits);
+        var resources = new JobResources(store, catalog, options.MediaLimits) { ChunkThreads = JobResources.ThreadsPerActivity(options.MaxParallelActivities) };
         // The PTI queues live next to the blobs: the same Azurite/Azure account, or the same folder.
         string queueTarget = string.IsNullOrWhiteSpace(options.StorageConnectionString) ? Path.GetFullPath(options.DataPath) : options.StorageConnectionString;
         IMessageQueue? ptiWork = options.Pti == PtiDispatch.Queue || options.StitchBatchChunks > 0 ? MessageQueueFactory.Create(queueTarget, PtiQueues.Work) : null;

@@ -13,9 +13,11 @@ namespace ServerlessStitch.Pipeline.Job;
 /// Edit, stitch and paste one chunk (fan-out, paper §3.3-3.5): e = G_pti(w + δw); face masks; stitching tuning of a
 /// copy of G_pti per frame; the stitched crop warped back inside the dilated mask. Writes the output frames
 /// (<c>stitched/NNNNNN.chunk</c>), the chunk's figures (<c>.json</c>, written last: its presence marks the chunk
-/// done) and, for preview frames, their stage strips.
+/// done) and, for preview frames, their stage strips. <paramref name="threads"/> &gt; 0: the CPU threads the chunk may
+/// use (a host running chunks side by side gives each its share of the cores): stitching tuning runs that many frames
+/// at once, one intra-op thread each (<see cref="StitchingTuner.Tune"/>); 0 = the process-wide count, frame by frame.
 /// </summary>
-public sealed class StitchStage(JobBlobs blobs, ModelCatalog catalog, EditRequest request, LatentEditor editor)
+public sealed class StitchStage(JobBlobs blobs, ModelCatalog catalog, EditRequest request, LatentEditor editor, int threads = 0)
 {
     private readonly int _resolution = catalog.Manifest.Models.Generator.Resolution;
 
@@ -46,6 +48,7 @@ public sealed class StitchStage(JobBlobs blobs, ModelCatalog catalog, EditReques
         FaceQuad[] quads, jit.ScriptModule generator, IReadOnlyList<int> previewFrames, int videoFrames, IProgress<StageProgress>? progress,
         CancellationToken cancellationToken)
     {
+        using var threadCount = threads > 0 ? thread_num_threads(threads) : null;
         using var scope = NewDisposeScope();
         Tensor crops = CropImages.FromFrames(aligned);
         Tensor editLatents = editor.Apply(pivots);
@@ -63,7 +66,7 @@ public sealed class StitchStage(JobBlobs blobs, ModelCatalog catalog, EditReques
         {
             var relay = progress is null ? null : new SyncProgress<StitchingProgress>(p => progress.Report(new StageProgress(
                 "stitch", range.Start + p.FirstFrame, videoFrames, p.BorderLoss, $"iteration {p.Iteration + 1}/{p.Iterations}")));
-            var result = new StitchingTuner(request.Stitching).Tune(generator, editLatents, crops, masks, relay, cancellationToken);
+            var result = new StitchingTuner(request.Stitching).Tune(generator, editLatents, crops, masks, relay, threads, cancellationToken);
             stitched = result.Stitched;
             borderLossBefore = [.. result.Traces.Select(t => t.BorderLosses.Count > 0 ? t.BorderLosses[0] : 0)];
             borderLossAfter = [.. result.Traces.Select(t => t.FinalBorderLoss)];

@@ -21,6 +21,22 @@ public sealed class JobResources(IBlobStore store, ModelCatalog catalog, MediaLi
     public ModelCatalog Catalog { get; } = Check.NotNull(catalog);
     public MediaLimits Limits { get; } = limits ?? MediaLimits.Default;
 
+    /// <summary>
+    /// Intra-op threads of each stitching chunk (<see cref="torch.thread_num_threads"/>); 0 = the process-wide count.
+    /// Chunks run side by side, so a host running N activities at once gives each its share of the cores
+    /// (<see cref="ThreadsPerActivity"/>): each libtorch team of all cores would fight the others for them.
+    /// </summary>
+    public int ChunkThreads
+    {
+        get => _chunkThreads;
+        init => _chunkThreads = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(ChunkThreads), value, "Must not be negative.");
+    }
+
+    private readonly int _chunkThreads;
+
+    /// <summary>The process-wide intra-op count shared out among <paramref name="parallelActivities"/> activities (at least 1 each).</summary>
+    public static int ThreadsPerActivity(int parallelActivities) => Math.Max(1, get_num_threads() / Check.Positive(parallelActivities));
+
     /// <summary>The job's session, opened once per process (concurrent callers share it). Cancelling stops the first open.</summary>
     public async Task<JobSession> OpenAsync(string jobId, CancellationToken cancellationToken = default)
     {

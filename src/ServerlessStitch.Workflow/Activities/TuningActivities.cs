@@ -92,7 +92,7 @@ public sealed class StitchChunkActivity(JobResources resources) : EditActivity<C
         var video = await job.VideoAsync(cancellationToken).ConfigureAwait(false);
         var track = await DetectLandmarksActivity.AlignStageOf(Resources, job).ReadTrackAsync(cancellationToken).ConfigureAwait(false);
         var generator = await job.GeneratorAsync(cancellationToken).ConfigureAwait(false);
-        await new StitchStage(job.Blobs, Resources.Catalog, job.Request, job.Editor).StitchChunkAsync(DetectLandmarksActivity.Range(input), track, generator,
+        await new StitchStage(job.Blobs, Resources.Catalog, job.Request, job.Editor, Resources.ChunkThreads).StitchChunkAsync(DetectLandmarksActivity.Range(input), track, generator,
             PreviewFrameChoice.For(job.Request, video.FrameCount), video.FrameCount, null, cancellationToken).ConfigureAwait(false);
         return (new BlobOutput(job.Blobs.Paths.Stitched(input.Start), Seconds(clock)), input.Count);
     }

@@ -58,6 +58,44 @@ public class StitchingTunerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Tune_FramesSideBySideOnTwoThreads_SameFramesInOrderAsOneAfterAnother()
+    {
+        CalmStitchingData data = await CalmStitchingData.GetAsync();
+        var tuner = new StitchingTuner(new StitchingOptions { Iterations = 3 });
+        (Tensor latents, Tensor crops, StitchingMasks masks) = data.Slice(0, 3);
+        using (latents)
+        using (crops)
+        using (masks)
+        {
+            // One intra-op thread per frame in both, so the sums run in the same order and the results are bit-equal.
+            using StitchingResult serial = tuner.Tune(data.Generator, latents, crops, masks, cpuThreads: 1);
+            using StitchingResult parallel = tuner.Tune(data.Generator, latents, crops, masks, cpuThreads: 2);
+
+            Assert.Equal([0, 1, 2], parallel.Traces.Select(t => t.FirstFrame));
+            Assert.Equal(serial.Traces.Select(t => t.BorderLosses), parallel.Traces.Select(t => t.BorderLosses));
+            Assert.Equal(serial.Stitched.shape, parallel.Stitched.shape);
+            Assert.Equal(serial.Stitched.data<float>(), parallel.Stitched.data<float>());
+            Assert.NotEqual(parallel.Traces[0].BorderLosses, parallel.Traces[1].BorderLosses);
+        }
+    }
+
+    [Fact]
+    public async Task Tune_CancelledWithWorkers_ThrowsOnTheCallingThread()
+    {
+        CalmStitchingData data = await CalmStitchingData.GetAsync();
+        (Tensor latents, Tensor crops, StitchingMasks masks) = data.Slice(0, 2);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        using (latents)
+        using (crops)
+        using (masks)
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                new StitchingTuner(new StitchingOptions { Iterations = 3 }).Tune(data.Generator, latents, crops, masks, cpuThreads: 2, cancellationToken: cancelled.Token));
+        }
+    }
+
+    [Fact]
     public async Task Tune_EarlyStopThreshold_StopsAtFirstLossBelowIt()
     {
         CalmStitchingData data = await CalmStitchingData.GetAsync();

@@ -101,16 +101,14 @@ public sealed class StitchingTuner
     public const int MaxWorkers = 4;
 
     /// <summary>
-    /// Runs <paramref name="work"/> for items 0..count-1 on <paramref name="workers"/> threads of their own (libtorch's
-    /// thread-local state — grad mode, dispose scopes, the intra-op count — stays on one OS thread), each with
-    /// <paramref name="threadsEach"/> intra-op threads. The first failure stops the others and is rethrown.
+    /// Runs <paramref name="work"/> for items 0..count-1 on <paramref name="workers"/> threads (<see cref="TensorWorkerThreads"/>),
+    /// each with <paramref name="threadsEach"/> intra-op threads. The first failure stops the others and is rethrown.
     /// </summary>
     private static void RunWorkers(int workers, int threadsEach, int count, Action<int> work, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         int next = -1;
-        Exception? failure = null;
-        var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
+        TensorWorkerThreads.Run(workers, _ =>
         {
             try
             {
@@ -120,20 +118,12 @@ public sealed class StitchingTuner
                     work(item);
                 }
             }
-#pragma warning disable CA1031 // Whatever a worker throws is rethrown on the calling thread.
-            catch (Exception e)
-#pragma warning restore CA1031
+            catch
             {
-                Interlocked.CompareExchange(ref failure, e, null);
                 stop.Cancel();
+                throw;
             }
-        }) { IsBackground = true, Name = "stitching tuning" }).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        if (failure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
+        });
         cancellationToken.ThrowIfCancellationRequested();
     }
 

@@ -12,9 +12,6 @@ namespace ServerlessStitch.Functions;
 /// <see cref="IWorkflowContext"/> over Durable Task's <see cref="TaskOrchestrationContext"/>, member for member as
 /// IWorkflowContext's doc table says. Payloads cross as <see cref="JsonElement"/> written by
 /// <see cref="WorkflowLimits"/> (camelCase, 16 KB cap), so the activities see exactly the JSON the local host gives them.
-/// Sub-orchestrations: IWorkflowContext has no member for them yet, so the edit orchestration fans out its activities
-/// directly; a video of several thousand frames at 16 per chunk stays in the hundreds of calls per fan-out
-/// (DESIGN.md §8 suggests splitting beyond that, which needs a CallSubOrchestration member first).
 /// </summary>
 internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) : IWorkflowContext
 {
@@ -35,6 +32,20 @@ internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) :
         {
             // Durable has spent every attempt of the policy by the time it throws.
             throw new ActivityFailedException(name, retry?.MaxAttempts ?? 1, e.FailureDetails.ErrorType, e.FailureDetails.ErrorMessage);
+        }
+    }
+
+    public async Task<TResult> CallSubOrchestrationAsync<TResult>(string name, object? input, string instanceId)
+    {
+        var payload = ToElement(WorkflowLimits.Serialize(input, $"The input of sub-orchestration '{name}'"));
+        try
+        {
+            var result = await context.CallSubOrchestratorAsync<JsonElement>(name, payload, new SubOrchestrationOptions { InstanceId = instanceId });
+            return WorkflowLimits.Deserialize<TResult>(result.GetRawText());
+        }
+        catch (TaskFailedException e)
+        {
+            throw new SubOrchestrationFailedException(name, instanceId, $"{e.FailureDetails.ErrorType}: {e.FailureDetails.ErrorMessage}");
         }
     }
 

@@ -15,12 +15,11 @@ namespace ServerlessStitch.Functions;
 public sealed class EditFunctions(WorkflowRegistry registry)
 {
     [Function(EditOrchestration.OrchestrationName)]
-    public async Task<JsonElement> EditVideo([OrchestrationTrigger] TaskOrchestrationContext context)
-    {
-        string input = context.GetInput<JsonElement>().GetRawText();
-        string output = await registry.Orchestration(EditOrchestration.OrchestrationName).RunAsync(new DurableWorkflowContext(context), input);
-        return DurableWorkflowContext.ToElement(output);
-    }
+    public Task<JsonElement> EditVideo([OrchestrationTrigger] TaskOrchestrationContext context) => OrchestrateAsync(EditOrchestration.OrchestrationName, context);
+
+    /// <summary>A slice of a long video's fan-out, started by <see cref="EditVideo"/> as a sub-orchestration.</summary>
+    [Function(ChunkFanOutOrchestration.OrchestrationName)]
+    public Task<JsonElement> EditChunkFanOut([OrchestrationTrigger] TaskOrchestrationContext context) => OrchestrateAsync(ChunkFanOutOrchestration.OrchestrationName, context);
 
     [Function(EditActivities.ProbeVideo)]
     public Task<JsonElement> ProbeVideo([ActivityTrigger] JsonElement input, FunctionContext context) => RunAsync(EditActivities.ProbeVideo, input, context);
@@ -57,6 +56,13 @@ public sealed class EditFunctions(WorkflowRegistry registry)
 
     [Function(EditActivities.DeliverDrop)]
     public Task<JsonElement> DeliverDrop([ActivityTrigger] JsonElement input, FunctionContext context) => RunAsync(EditActivities.DeliverDrop, input, context);
+
+    private async Task<JsonElement> OrchestrateAsync(string name, TaskOrchestrationContext context)
+    {
+        string input = context.GetInput<JsonElement>().GetRawText();
+        string output = await registry.Orchestration(name).RunAsync(new DurableWorkflowContext(context), input);
+        return DurableWorkflowContext.ToElement(output);
+    }
 
     private async Task<JsonElement> RunAsync(string name, JsonElement input, FunctionContext context) =>
         DurableWorkflowContext.ToElement(await registry.Activity(name).RunAsync(input.GetRawText(), context.CancellationToken).ConfigureAwait(false));

@@ -29,7 +29,8 @@ string manifestPath = settings.ModelsPath is { } local
     ? ModelManifestLocator.Locate(local)
     : await new ModelSetCache(store, settings.ModelsContainer, settings.ModelsCache, settings.ModelsPrefix).EnsureAsync().ConfigureAwait(false);
 var catalog = new ModelCatalog(ModelManifest.Load(manifestPath));
-var resources = new JobResources(store, catalog);
+// host.json runs at most 2 activities per instance (maxConcurrentActivityFunctions): each stitching chunk gets half the cores.
+var resources = new JobResources(store, catalog) { ChunkThreads = JobResources.ThreadsPerActivity(2) };
 var ptiWork = storage.CreateQueue(PtiQueues.Work);
 
 builder.Services

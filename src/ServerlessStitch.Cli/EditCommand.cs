@@ -3,6 +3,7 @@ using System.Globalization;
 using ServerlessStitch.Media;
 using ServerlessStitch.Models;
 using ServerlessStitch.Pipeline.Job;
+using ServerlessStitch.Pipeline.Stitching;
 using ServerlessStitch.Storage;
 using ServerlessStitch.Torch;
 using ServerlessStitch.Workflow;
@@ -36,6 +37,7 @@ internal static class EditCommand
         var chunk = new Option<int>("--chunk-size") { Description = "Frames per chunk.", DefaultValueFactory = _ => 16 };
         var ptiPasses = new Option<int?>("--pti-passes") { Description = "PTI passes over all frames (default 80, the paper's)." };
         var stitchIterations = new Option<int?>("--stitching-iterations") { Description = "Stitching-tuning iterations per frame (default 100)." };
+        var stitchingLoss = new Option<StitchingLoss?>("--stitching-loss") { Description = "Per-pixel error of stitching tuning: Mse (the reference code's, the default) or L1 (the paper's Eq. 6)." };
         var noPti = new Option<bool>("--no-pti") { Description = "Ablation: skip PTI (pretrained generator)." };
         var noStitching = new Option<bool>("--no-stitching-tuning") { Description = "Ablation: paste the edit inside the dilated mask without stitching tuning." };
         var optimizationPivots = new Option<bool>("--optimization-pivots") { Description = "Ablation: per-frame optimisation instead of the encoder." };
@@ -43,7 +45,7 @@ internal static class EditCommand
         var parallel = new Option<int>("--parallel") { Description = "Activities running at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("edit", "Edit the face in a video (Stitch it in Time) and write the edited video.")
         {
-            input, edits, output, data, models, chunk, ptiPasses, stitchIterations, noPti, noStitching, optimizationPivots, threads, parallel,
+            input, edits, output, data, models, chunk, ptiPasses, stitchIterations, stitchingLoss, noPti, noStitching, optimizationPivots, threads, parallel,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -62,6 +64,10 @@ internal static class EditCommand
             if (result.GetValue(stitchIterations) is int iterations)
             {
                 request = request with { Stitching = request.Stitching with { Iterations = iterations } };
+            }
+            if (result.GetValue(stitchingLoss) is StitchingLoss loss)
+            {
+                request = request with { Stitching = request.Stitching with { Loss = loss } };
             }
             var inputFile = result.GetValue(input)!;
             var outputFile = result.GetValue(output) ?? new FileInfo(Path.GetFileNameWithoutExtension(inputFile.Name) + ".edited.mp4");

@@ -3,8 +3,8 @@ namespace ServerlessStitch.Workflow.Local;
 /// <summary>
 /// One completed step of an instance, stored create-only as <c>history/{instanceId}/{key}.json</c>: an activity's
 /// result (or its final failure), a sub-orchestration's output (or why it failed), or the outcome of an external-event
-/// wait (the payload, or a timeout). A replay
-/// finds the step by key and returns the same outcome without doing the work again.
+/// wait (the payload, or a timeout). A replay finds the step by key and returns the same outcome without doing the
+/// work again.
 /// </summary>
 internal sealed record HistoryRecord(string Key, string Name, bool Succeeded, string? ResultJson, string? ErrorType, string? ErrorMessage, int Attempts, DateTimeOffset CompletedTime);
 

@@ -36,8 +36,8 @@ public sealed class StitchingTuner
     /// <remarks>
     /// <paramref name="cpuThreads"/> &gt; 1 tunes up to <see cref="MaxWorkers"/> frames side by side on their own
     /// threads, splitting that many intra-op threads among them: one small generator's kernels at batch 1 use two
-    /// cores poorly (the demo step: 27 ms on 2 threads, 40 ms on 1, so two frames at once give 1.35 times the
-    /// throughput). Every frame's tuning is independent, so the result is the same frames in the same order.
+    /// cores poorly (`models/bench_batch_one.py`, batch 1: 27 ms a step on 2 threads, 40 ms on 1 with a second copy
+    /// running beside it, so two frames at once give 1.35 times the throughput). Every frame's tuning is independent, so the result is the same frames in the same order.
     /// 0 runs frame after frame on the calling thread's count (a GPU, where threads do not matter).
     /// </remarks>
     public StitchingResult Tune(ScriptModule generator, Tensor editLatents, Tensor originalCrops, StitchingMasks masks,
@@ -80,8 +80,8 @@ public sealed class StitchingTuner
             }
             else
             {
-                RunWorkers(workers, cpuThreads / workers, groups.Count, g =>
-                    (stitched[g], traces[g]) = TuneGroupDetached(generator, editLatents, originalCrops, masks, groups[g], progress, cancellationToken),
+                RunWorkers(workers, cpuThreads / workers, groups.Count, (g, stop) =>
+                    (stitched[g], traces[g]) = TuneGroupDetached(generator, editLatents, originalCrops, masks, groups[g], progress, stop),
                     cancellationToken);
             }
             using var scope = NewDisposeScope();
@@ -102,12 +102,14 @@ public sealed class StitchingTuner
 
     /// <summary>
     /// Runs <paramref name="work"/> for items 0..count-1 on <paramref name="workers"/> threads (<see cref="TensorWorkerThreads"/>),
-    /// each with <paramref name="threadsEach"/> intra-op threads. The first failure stops the others and is rethrown.
+    /// each with <paramref name="threadsEach"/> intra-op threads. The first failure cancels the token the others' work
+    /// gets (they stop at their next step) and is rethrown.
     /// </summary>
-    private static void RunWorkers(int workers, int threadsEach, int count, Action<int> work, CancellationToken cancellationToken)
+    private static void RunWorkers(int workers, int threadsEach, int count, Action<int, CancellationToken> work, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         int next = -1;
+        Exception? failure = null;
         TensorWorkerThreads.Run(workers, _ =>
         {
             try
@@ -115,15 +117,21 @@ public sealed class StitchingTuner
                 using var intraOp = thread_num_threads(Math.Max(1, threadsEach));
                 for (int item; !stop.IsCancellationRequested && (item = Interlocked.Increment(ref next)) < count;)
                 {
-                    work(item);
+                    work(item, stop.Token);
                 }
             }
-            catch
+#pragma warning disable CA1031 // Kept before the others are cancelled, so their cancellation never hides it; rethrown below.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
+                Interlocked.CompareExchange(ref failure, e, null);
                 stop.Cancel();
-                throw;
             }
         });
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
         cancellationToken.ThrowIfCancellationRequested();
     }
 

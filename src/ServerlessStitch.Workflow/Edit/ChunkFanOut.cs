@@ -46,11 +46,12 @@ public sealed class ChunkFanOutOrchestration : WorkflowOrchestration<ChunkFanOut
 
     protected override async Task<ChunkFanOutOutput> RunAsync(IWorkflowContext context, ChunkFanOutInput input)
     {
-        ChunkInput[] chunks = [.. Chunks(input.JobId, input.FrameCount, input.ChunkSize).Skip(input.FirstChunk).Take(input.ChunkCount)];
+        ChunkInput[] all = [.. Chunks(input.JobId, input.FrameCount, input.ChunkSize)];
+        ChunkInput[] chunks = [.. all.Skip(input.FirstChunk).Take(input.ChunkCount)];
         if (chunks.Length != input.ChunkCount || input.ChunkCount == 0)
         {
             throw new ArgumentOutOfRangeException(nameof(input),
-                $"Chunks [{input.FirstChunk}, {input.FirstChunk + input.ChunkCount}) do not lie within the {ChunkTotal(input)} chunks of the video.");
+                $"Chunks [{input.FirstChunk}, {input.FirstChunk + input.ChunkCount}) do not lie within the {all.Length} chunks of the video.");
         }
         return new ChunkFanOutOutput(await ChunkFanOut.RunAsync(context, input.Activity, chunks, input.Retry.ToRetry()));
     }
@@ -58,6 +59,4 @@ public sealed class ChunkFanOutOrchestration : WorkflowOrchestration<ChunkFanOut
     /// <summary>The chunks of a video as the edit orchestration plans them.</summary>
     internal static IEnumerable<ChunkInput> Chunks(string jobId, int frameCount, int chunkSize) =>
         Media.FrameRange.Split(frameCount, chunkSize).Select(r => new ChunkInput(jobId, r.Start, r.Count));
-
-    private static int ChunkTotal(ChunkFanOutInput input) => (input.FrameCount + input.ChunkSize - 1) / input.ChunkSize;
 }

@@ -54,8 +54,8 @@ public sealed class EditFunctions(WorkflowRegistry registry)
     [Function(EditActivities.FinishJob)]
     public Task<JsonElement> FinishJob([ActivityTrigger] JsonElement input, FunctionContext context) => RunAsync(EditActivities.FinishJob, input, context);
 
-    [Function(EditActivities.DeliverDrop)]
-    public Task<JsonElement> DeliverDrop([ActivityTrigger] JsonElement input, FunctionContext context) => RunAsync(EditActivities.DeliverDrop, input, context);
+    [Function(EditActivities.DeliverDrops)]
+    public Task<JsonElement> DeliverDrops([ActivityTrigger] JsonElement input, FunctionContext context) => RunAsync(EditActivities.DeliverDrops, input, context);
 
     private async Task<JsonElement> OrchestrateAsync(string name, TaskOrchestrationContext context)
     {

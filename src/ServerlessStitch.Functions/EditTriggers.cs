@@ -18,7 +18,8 @@ namespace ServerlessStitch.Functions;
 /// and the GPU job's completion message. The instance id is the job id (content hash of video, request and model
 /// set), so a duplicate delivery or request finds the same instance (<see cref="InstanceStartPolicy"/>).
 /// </summary>
-public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, DropDelivery drops, FunctionAppSettings settings, ILogger<EditTriggers> logger)
+public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, DropDelivery drops, DropWaitlist waitlist, FunctionAppSettings settings,
+    ILogger<EditTriggers> logger)
 {
     public const string InputContainer = "videos-in";
 
@@ -46,10 +47,11 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, D
     }
 
     /// <summary>
-    /// Flex Consumption supports only the Event Grid source for blob triggers (DESIGN.md §8). The orchestration
-    /// delivers the result (videos-out, or videos-failed with the reason); a blob that cannot be a job (not a video,
-    /// an unknown edit) is moved to videos-failed here at once, and a copy of a video already edited gets the
-    /// finished job's output under its own name.
+    /// Flex Consumption supports only the Event Grid source for blob triggers (DESIGN.md §8). The blob is listed on
+    /// its job's <see cref="DropWaitlist"/> and the job started unless it runs or ran: the orchestration's last
+    /// activity delivers every listed blob (videos-out, or videos-failed with the reason), and a blob listed after the
+    /// job ended (a copy of a video already edited) is delivered here. A blob that cannot be a job (not a video, an
+    /// unknown edit) is moved to videos-failed at once.
     /// </summary>
     [Function("EditDroppedVideo")]
     public async Task EditDroppedVideo(
@@ -69,15 +71,10 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, D
             Logs.DropRefused(logger, blob.Name, e.Message);
             return;
         }
-        var existing = await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
-        if (existing?.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
-        {
-            await drops.DeliverOutputAsync(blob.Name, jobId, cancellationToken).ConfigureAwait(false);
-            Logs.DropStarted(logger, blob.Name, jobId, false);
-            return;
-        }
-        bool started = await StartUnlessPresentAsync(client, jobId, new DropInput(blob.Name), existing, cancellationToken).ConfigureAwait(false);
-        Logs.DropStarted(logger, blob.Name, jobId, started);
+        await waitlist.AddAsync(jobId, blob.Name, cancellationToken).ConfigureAwait(false);
+        bool started = await StartIfNeededAsync(client, jobId, cancellationToken).ConfigureAwait(false);
+        bool delivered = !started && await waitlist.DeliverIfEndedAsync(jobId, blob.Name, cancellationToken).ConfigureAwait(false);
+        Logs.DropStarted(logger, blob.Name, jobId, started, delivered);
     }
 
     /// <summary>The GPU job's report (PTI or a stitching batch): raised on the instance that enqueued it (a malformed message fails and, after the host's retries, goes to the poison queue).</summary>
@@ -89,21 +86,18 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, D
     }
 
     /// <summary>Schedules the edit under <paramref name="jobId"/> unless an instance by that id is running or done; true when it scheduled one.</summary>
-    private async Task<bool> StartIfNeededAsync(DurableTaskClient client, string jobId, CancellationToken cancellationToken) =>
-        await StartUnlessPresentAsync(client, jobId, null,
-            await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-
-    /// <summary>As <see cref="StartIfNeededAsync"/>, given the instance already read (<paramref name="existing"/> null: none).</summary>
-    private async Task<bool> StartUnlessPresentAsync(DurableTaskClient client, string jobId, DropInput? drop, OrchestrationMetadata? existing,
-        CancellationToken cancellationToken)
+    private async Task<bool> StartIfNeededAsync(DurableTaskClient client, string jobId, CancellationToken cancellationToken)
     {
+        var existing = await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
         if (!InstanceStartPolicy.ShouldStart(existing?.RuntimeStatus.ToString()))
         {
             return false;
         }
+        // A new run of a job that failed: the blobs dropped from now on wait for this run, not the last one's failure.
+        await waitlist.ClearOutcomeAsync(jobId, cancellationToken).ConfigureAwait(false);
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(EditOrchestration.OrchestrationName, settings.OrchestrationInput(jobId, drop),
+            await client.ScheduleNewOrchestrationInstanceAsync(EditOrchestration.OrchestrationName, settings.OrchestrationInput(jobId),
                 new StartOrchestrationOptions(jobId), cancellationToken).ConfigureAwait(false);
             return true;
         }
@@ -122,8 +116,8 @@ public sealed class EditTriggers(IBlobStore store, BlobJobSubmitter submitter, D
 
 internal static partial class Logs
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Blob videos-in/{Blob} is job {JobId} (new instance started: {Started}).")]
-    public static partial void DropStarted(ILogger logger, string blob, string jobId, bool started);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Blob videos-in/{Blob} is job {JobId} (new instance started: {Started}; delivered from the ended job: {Delivered}).")]
+    public static partial void DropStarted(ILogger logger, string blob, string jobId, bool started, bool delivered);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Blob videos-in/{Blob} cannot be edited and was moved to videos-failed: {Reason}")]
     public static partial void DropRefused(ILogger logger, string blob, string reason);

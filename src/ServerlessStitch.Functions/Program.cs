@@ -43,6 +43,7 @@ builder.Services
     .AddSingleton(ptiWork)
     .AddSingleton(new BlobJobSubmitter(store, new EditJobRunner(store, catalog)))
     .AddSingleton(new DropDelivery(store))
+    .AddSingleton(new DropWaitlist(store, new DropDelivery(store)))
     .AddSingleton(new WorkflowRegistry().AddEditWorkflow(resources, ptiWork));
 
 // The workflow's own spans and metrics, plus the Functions worker's; exported to Application Insights when configured.

@@ -39,19 +39,13 @@ public sealed record EditOrchestrationInput(string JobId)
 
     /// <summary>The retry policy of every activity; null = <see cref="EditOrchestration.DefaultRetry"/>.</summary>
     public RetryPolicyInput? Retry { get; init; }
-
-    /// <summary>
-    /// Set by a blob-drop trigger that leaves the delivery to the orchestration (Azure's): the job's video goes to the
-    /// drop's output container under the blob's name, or, when the job fails, the blob to the failed container.
-    /// </summary>
-    public DropInput? Drop { get; init; }
 }
 
-/// <summary>A job started by a blob drop: <paramref name="Blob"/> in the drop's input container.</summary>
-public sealed record DropInput(string Blob);
+/// <summary>A job's end for the drops waiting on it: its video is ready (<paramref name="Error"/> null), or it failed saying why.</summary>
+public sealed record DropOutcomeInput(string JobId, string? Error = null, string? Message = null);
 
-/// <summary>The drop's ending: deliver the job's video (<paramref name="Error"/> null), or move the blob to the failed container saying why.</summary>
-public sealed record DropResultInput(string JobId, string Blob, string? Error = null, string? Message = null);
+/// <summary>The dropped blobs <see cref="EditActivities.DeliverDrops"/> delivered or moved.</summary>
+public sealed record DropsDelivered(string[] Blobs, double Seconds);
 
 /// <summary><see cref="ActivityRetry"/> as plain data (the orchestration input is JSON).</summary>
 public sealed record RetryPolicyInput(int MaxAttempts, TimeSpan FirstInterval, double BackoffCoefficient)
@@ -111,5 +105,5 @@ public static class EditActivities
     public const string EnqueueStitch = "EnqueueStitch";
     public const string StitchChunk = "StitchChunk";
     public const string FinishJob = "FinishJob";
-    public const string DeliverDrop = "DeliverDrop";
+    public const string DeliverDrops = "DeliverDrops";
 }

@@ -8,8 +8,8 @@ namespace ServerlessStitch.Workflow.Edit;
 /// <summary>
 /// One edit job as a durable orchestration (DESIGN.md §3): probe → decode (fan-out) → landmarks (fan-out) → face
 /// track (fan-in) → align, then invert (fan-out) → PTI (fan-in; activity or GPU queue + event) → edit, stitch and
-/// paste (fan-out) → encode, compare, preview, report (fan-in) → for a dropped blob, its delivery (or, on failure, its
-/// move). Each fan-out issues all its calls before awaiting any, so the calls come in the same order live and in
+/// paste (fan-out) → encode, compare, preview, report (fan-in) → the delivery of every blob dropped for the job (or,
+/// on failure, their move; <see cref="Hosting.DropWaitlist"/>). Each fan-out issues all its calls before awaiting any, so the calls come in the same order live and in
 /// replay; a fan-out of more than <see cref="EditOrchestrationInput.MaxChunksPerOrchestration"/> chunks runs in
 /// sub-orchestrations (<see cref="ChunkFanOutOrchestration"/>). Stage seconds are summed from the activities'
 /// own measurements: the orchestration reads no clock.
@@ -33,10 +33,6 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
     {
         var retry = input.Retry?.ToRetry() ?? DefaultRetry;
         Check.Positive(input.MaxChunksPerOrchestration);
-        if (input.Drop is not { } drop)
-        {
-            return await EditAsync(context, input, retry);
-        }
         EditOutput output;
         try
         {
@@ -44,14 +40,14 @@ public sealed class EditOrchestration : WorkflowOrchestration<EditOrchestrationI
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The job failed for good (after the activities' retries): the dropped blob goes to the failed container
-            // with the reason, and the instance still fails with it. A terminated instance delivers nothing.
-            await context.CallActivityAsync<BlobOutput>(EditActivities.DeliverDrop,
-                new DropResultInput(input.JobId, drop.Blob, DeliverDropActivity.JobFailed, e.Message), retry);
+            // The job failed for good (after the activities' retries): the blobs dropped for it go to the failed
+            // container with the reason, and the instance still fails with it. A terminated instance delivers nothing.
+            await context.CallActivityAsync<DropsDelivered>(EditActivities.DeliverDrops,
+                new DropOutcomeInput(input.JobId, DeliverDropsActivity.JobFailed, e.Message), retry);
             throw;
         }
         context.SetCustomStatus(new EditStatus("deliver", 0, 1));
-        await context.CallActivityAsync<BlobOutput>(EditActivities.DeliverDrop, new DropResultInput(input.JobId, drop.Blob), retry);
+        await context.CallActivityAsync<DropsDelivered>(EditActivities.DeliverDrops, new DropOutcomeInput(input.JobId), retry);
         context.SetCustomStatus(new EditStatus("done", 1, 1));
         return output;
     }

@@ -24,6 +24,6 @@ public static class EditWorkflow
             .AddActivity(new EnqueueStitchActivity(resources, ptiWorkQueue))
             .AddActivity(new StitchChunkActivity(resources))
             .AddActivity(new FinishJobActivity(resources))
-            .AddActivity(new DeliverDropActivity(resources));
+            .AddActivity(new DeliverDropsActivity(resources));
     }
 }

@@ -102,8 +102,8 @@ public sealed record FunctionAppSettings
     }
 
     /// <summary>The orchestration input for a submitted job: how PTI runs and how activities retry.</summary>
-    public EditOrchestrationInput OrchestrationInput(string jobId, DropInput? drop = null) =>
-        new(jobId) { Pti = Pti, PtiTimeout = PtiTimeout, StitchBatchChunks = StitchBatchChunks, StitchTimeout = PtiTimeout, Retry = Retry, Drop = drop };
+    public EditOrchestrationInput OrchestrationInput(string jobId) =>
+        new(jobId) { Pti = Pti, PtiTimeout = PtiTimeout, StitchBatchChunks = StitchBatchChunks, StitchTimeout = PtiTimeout, Retry = Retry };
 
     /// <summary>The job request of a dropped blob: the edits of its metadata, else <see cref="DropEdits"/>, with the default knobs.</summary>
     public EditRequest DropRequest(IReadOnlyDictionary<string, string>? metadata)

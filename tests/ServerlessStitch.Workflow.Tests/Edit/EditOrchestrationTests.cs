@@ -60,7 +60,7 @@ public sealed class EditOrchestrationTests : IDisposable
         Assert.Equal(live.Select(c => (c.Kind, c.Name, c.Key)), first.Calls.Select(c => (c.Kind, c.Name, c.Key)));
         Assert.Equal(first.Calls, second.Calls);
         Assert.All(first.Calls, c => Assert.True(c.Replayed));
-        Assert.Equal(1 + (6 * 5) + 1 + 1 + 1, first.Calls.Count); // probe, 6 chunks × 5 chunked stages, track, PTI, finish
+        Assert.Equal(1 + (6 * 5) + 1 + 1 + 1 + 1, first.Calls.Count); // probe, 6 chunks × 5 chunked stages, track, PTI, finish, deliver
         Assert.Equal((await replayHost.GetStatusAsync("job2"))!.Output!.Value.GetRawText(), first.Output);
     }
 
@@ -84,9 +84,9 @@ public sealed class EditOrchestrationTests : IDisposable
         // Every activity ran once on the same chunk, and the finish got the same stage seconds.
         static IEnumerable<string> Inputs(RecordingEditActivities a, string jobId) => a.Runs.Select(r => r.Name + r.Input.Replace(jobId, "J", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
         Assert.Equal(Inputs(flat, "flat"), Inputs(nested, "deep"));
-        // The parent issued probe, track, PTI and finish itself and two children per chunked stage (4 + 2 chunks).
+        // The parent issued probe, track, PTI, finish and deliver itself and two children per chunked stage (4 + 2 chunks).
         var own = calls.Where(c => c.InstanceId == "deep").ToList();
-        Assert.Equal(4, own.Count(c => c.Kind == "activity"));
+        Assert.Equal(5, own.Count(c => c.Kind == "activity"));
         string[] stages = ["decode", "landmarks", "align", "invert", "stitch"];
         Assert.Equal(stages.SelectMany(s => new[] { $"deep.{s}.0", $"deep.{s}.1" }).Order(StringComparer.Ordinal),
             calls.Where(c => c.Kind == "activity" && c.InstanceId != "deep").Select(c => c.InstanceId).Distinct().Order(StringComparer.Ordinal));
@@ -99,7 +99,7 @@ public sealed class EditOrchestrationTests : IDisposable
         // Replayed in a new process, the parent and each child find every step in their own history.
         await using var replayHost = Host(nested.Registry(failOnRun: true));
         var replay = await replayHost.ReplayAsync("deep");
-        Assert.Equal(14, replay.Calls.Count);
+        Assert.Equal(15, replay.Calls.Count); // its 5 activities and 10 children
         Assert.Equal(status.Output!.Value.GetRawText(), replay.Output);
         Assert.Equal(4, (await replayHost.ReplayAsync("deep.decode.0")).Calls.Count);
     }
@@ -121,29 +121,29 @@ public sealed class EditOrchestrationTests : IDisposable
     }
 
     [Fact]
-    public async Task Drop_JobCompletes_DeliversTheVideoLastAndNothingWithoutADrop()
+    public async Task JobCompletes_DeliversItsDropsLast()
     {
         var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
         await using var host = Host(activities.Registry());
 
-        await host.StartAsync(EditOrchestration.OrchestrationName, "job8", new EditOrchestrationInput("job8") { Drop = new DropInput("clip.mp4") });
+        await host.StartAsync(EditOrchestration.OrchestrationName, "job8", new EditOrchestrationInput("job8"));
         var status = await host.WaitForCompletionAsync("job8");
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
         Assert.Equal("job8/output.mp4", status.ReadOutput<EditOutput>()!.Output);
         Assert.Equal(new EditStatus("done", 1, 1), status.ReadCustomStatus<EditStatus>());
         var (last, input) = activities.Runs.Last();
-        Assert.Equal(EditActivities.DeliverDrop, last);
-        Assert.Equal(new DropResultInput("job8", "clip.mp4"), WorkflowLimits.Deserialize<DropResultInput>(input));
-        Assert.Single(activities.Runs, r => r.Name == EditActivities.DeliverDrop);
+        Assert.Equal(EditActivities.DeliverDrops, last);
+        Assert.Equal(new DropOutcomeInput("job8"), WorkflowLimits.Deserialize<DropOutcomeInput>(input));
+        Assert.Single(activities.Runs, r => r.Name == EditActivities.DeliverDrops);
     }
 
     [Fact]
-    public async Task Drop_JobFails_MovesTheBlobWithTheReasonAndStillFails()
+    public async Task JobFails_MovesItsDropsWithTheReasonAndStillFails()
     {
         var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
         await using var host = Host(activities.Registry());
-        var input = new EditOrchestrationInput("job9") { Pti = PtiDispatch.Queue, Drop = new DropInput("clip.mp4") };
+        var input = new EditOrchestrationInput("job9") { Pti = PtiDispatch.Queue };
         await host.StartAsync(EditOrchestration.OrchestrationName, "job9", input);
         await UntilAsync(() => activities.Runs.Any(r => r.Name == EditActivities.EnqueuePti));
 
@@ -152,23 +152,10 @@ public sealed class EditOrchestrationTests : IDisposable
 
         Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
         Assert.Contains("CUDA out of memory", status.FailureReason, StringComparison.Ordinal);
-        var move = WorkflowLimits.Deserialize<DropResultInput>(activities.Runs.Single(r => r.Name == EditActivities.DeliverDrop).Input);
-        Assert.Equal(("job9", "clip.mp4", "JobFailed"), (move.JobId, move.Blob, move.Error));
+        var move = WorkflowLimits.Deserialize<DropOutcomeInput>(activities.Runs.Single(r => r.Name == EditActivities.DeliverDrops).Input);
+        Assert.Equal(("job9", "JobFailed"), (move.JobId, move.Error));
         Assert.Equal("PTI for job 'job9' failed on the GPU worker: CUDA out of memory", move.Message);
         Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.FinishJob);
-    }
-
-    [Fact]
-    public async Task Job_FailsWithoutADrop_DeliversNothing()
-    {
-        var activities = new RecordingEditActivities(frames: 12, chunkSize: 5);
-        await using var host = Host(activities.Registry());
-        await host.StartAsync(EditOrchestration.OrchestrationName, "job10", new EditOrchestrationInput("job10") { Pti = PtiDispatch.Queue, PtiTimeout = TimeSpan.FromMilliseconds(100) });
-
-        var status = await host.WaitForCompletionAsync("job10");
-
-        Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
-        Assert.DoesNotContain(activities.Runs, r => r.Name == EditActivities.DeliverDrop);
     }
 
     [Fact]

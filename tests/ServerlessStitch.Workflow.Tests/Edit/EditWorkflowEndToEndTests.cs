@@ -144,7 +144,7 @@ public sealed class EditWorkflowEndToEndTests(EditWorkflowFixture run, ITestOutp
         output.WriteLine($"largest stored record: {blobs.Max(b => b.Length)} bytes ({blobs.MaxBy(b => b.Length)!.Name})");
 
         Assert.All(blobs, b => Assert.True(b.Length < WorkflowLimits.MaxPayloadBytes, $"{b.Name} is {b.Length} bytes"));
-        Assert.Equal(1 + (5 * 3) + 1 + 1 + 1, blobs.Count(b => b.Name.StartsWith($"history/{run.JobId}/", StringComparison.Ordinal)));
+        Assert.Equal(1 + (5 * 3) + 1 + 1 + 1 + 1, blobs.Count(b => b.Name.StartsWith($"history/{run.JobId}/", StringComparison.Ordinal)));
         Assert.All(attempts.GroupBy(a => a.Key), g => Assert.Single(g));
         Assert.Equal(run.LiveCalls.Count, attempts.Count);
     }

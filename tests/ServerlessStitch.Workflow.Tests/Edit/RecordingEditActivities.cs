@@ -30,7 +30,7 @@ internal sealed class RecordingEditActivities(int frames, int chunkSize)
         Add<JobInput, PtiOutput>(EditActivities.TuneGenerator, j => new PtiOutput(j.JobId + "/pti/generator.pt", j.JobId + "/pti/summary.json", 20, 22, 10));
         Add<PtiWorkItem, BlobOutput>(EditActivities.EnqueuePti, w => new BlobOutput($"pti/{w.JobId}.json", 0));
         Add<StitchWorkItem, BlobOutput>(EditActivities.EnqueueStitch, w => new BlobOutput($"stitch/{w.JobId}/{w.Batch}.json", 0));
-        Add<DropResultInput, BlobOutput>(EditActivities.DeliverDrop, d => new BlobOutput((d.Error is null ? "videos-out/" : "videos-failed/") + d.Blob, 0));
+        Add<DropOutcomeInput, DropsDelivered>(EditActivities.DeliverDrops, d => new DropsDelivered([], 0));
         Add<FinishInput, EditOutput>(EditActivities.FinishJob, f =>
             new EditOutput(f.JobId, $"{f.JobId}/output.mp4", $"{f.JobId}/compare.mp4", $"{f.JobId}/preview.png", $"{f.JobId}/report.json"));
         return registry;

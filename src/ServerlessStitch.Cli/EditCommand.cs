@@ -37,7 +37,7 @@ internal static class EditCommand
         var chunk = new Option<int>("--chunk-size") { Description = "Frames per chunk.", DefaultValueFactory = _ => 16 };
         var ptiPasses = new Option<int?>("--pti-passes") { Description = "PTI passes over all frames (default 80, the paper's)." };
         var stitchIterations = new Option<int?>("--stitching-iterations") { Description = "Stitching-tuning iterations per frame (default 100)." };
-        var stitchingLoss = new Option<StitchingLoss?>("--stitching-loss") { Description = "Per-pixel error of stitching tuning: Mse (the reference code's, the default) or L1 (the paper's Eq. 6)." };
+        var stitchingLoss = new Option<StitchingLoss?>("--stitching-loss") { Description = "Per-pixel error of stitching tuning: L1 (the paper's Eq. 6, the default) or Mse (the reference code's)." };
         var noPti = new Option<bool>("--no-pti") { Description = "Ablation: skip PTI (pretrained generator)." };
         var noStitching = new Option<bool>("--no-stitching-tuning") { Description = "Ablation: paste the edit inside the dilated mask without stitching tuning." };
         var optimizationPivots = new Option<bool>("--optimization-pivots") { Description = "Ablation: per-frame optimisation instead of the encoder." };

@@ -30,7 +30,8 @@ internal static class ReportSummary
             report.Edit.IdentityCosineMean, report.Edit.IdentityCosineMin, report.TemporalIdentity.Local, report.TemporalIdentity.Global));
         var b = report.Boundary;
         console.WriteLine(b.StitchingTuned
-            ? string.Format(c, "boundary   {0:F2} levels with stitching tuning vs {1:F2} plain paste ({2:P0} lower)", b.Tuned, b.Plain, b.Reduction)
+            ? string.Format(c, "boundary   {0:F2} levels with stitching tuning vs {1:F2} plain paste ({2:P0} lower); crop-resolution floor {3:F2} ({4:P0} of the error above it removed)",
+                b.Tuned, b.Plain, b.Reduction, b.Floor, b.FloorGapRemoved)
             : string.Format(c, "boundary   {0:F2} levels (plain paste; stitching tuning off)", b.Plain));
         console.WriteLine();
         console.WriteLine($"output     {outputPath}");

@@ -32,7 +32,9 @@ public sealed record JobReport(
 
         double tuned = chunks.SelectMany(c => c.BoundaryErrorTuned).Average();
         double plain = chunks.SelectMany(c => c.BoundaryErrorPlain).Average();
-        var boundary = new BoundaryFigures(request.TuneStitching, tuned, plain, plain > 0 ? 1 - (tuned / plain) : 0);
+        double floor = chunks.SelectMany(c => c.BoundaryErrorFloor).Average();
+        var boundary = new BoundaryFigures(request.TuneStitching, tuned, plain, plain > 0 ? 1 - (tuned / plain) : 0,
+            floor, plain > floor ? (plain - tuned) / (plain - floor) : 0);
 
         return new JobReport(jobId, edits, VideoSummary.Of(video), stageSeconds, pti, edit, Temporal(chunks), boundary, outputs);
     }
@@ -67,5 +69,10 @@ public sealed record VideoSummary(int Frames, int Width, int Height, string Fram
 /// </summary>
 public sealed record EditFigures(IReadOnlyDictionary<string, double> AttributeChange, double IdentityCosineMean, double IdentityCosineMin);
 
-/// <summary>Mean boundary error in levels (L1 over the boundary ring, full-frame) with tuning and with the plain paste; Reduction = 1 − tuned / plain.</summary>
-public sealed record BoundaryFigures(bool StitchingTuned, double Tuned, double Plain, double Reduction);
+/// <summary>
+/// Mean boundary error in levels (L1 over the boundary ring, full-frame) with tuning and with the plain paste;
+/// Reduction = 1 − tuned / plain. Floor: the input's own aligned crop pasted alike, the error the crop resolution
+/// leaves even for a perfect generator; FloorGapRemoved = (plain − tuned) / (plain − floor), the share of the error
+/// above that floor that tuning removed.
+/// </summary>
+public sealed record BoundaryFigures(bool StitchingTuned, double Tuned, double Plain, double Reduction, double Floor, double FloorGapRemoved);

@@ -75,14 +75,19 @@ public sealed class StitchStage(JobBlobs blobs, ModelCatalog catalog, EditReques
         var paster = new StitchedFramePaster(_resolution, request.Stitching.FeatheredPaste);
         var pasted = paster.Paste(frames, quads, stitched, masks.Full);
         var plain = request.TuneStitching ? paster.Paste(frames, quads, edited, masks.Full) : pasted;
+        // The input's own aligned crop pasted the same way: what a generator matching the crop exactly would score,
+        // the error the crop's resolution alone leaves (the seam tuning can remove is the error above it).
+        var floor = paster.Paste(frames, quads, crops, masks.Full);
         var boundary = new BoundaryError(_resolution);
         var tunedError = new double[frames.Count];
         var plainError = new double[frames.Count];
+        var floorError = new double[frames.Count];
         for (int i = 0; i < frames.Count; i++)
         {
             using var ring = masks.Border.select(0, i);
             tunedError[i] = boundary.Measure(frames[i], pasted[i], quads[i], ring);
             plainError[i] = request.TuneStitching ? boundary.Measure(frames[i], plain[i], quads[i], ring) : tunedError[i];
+            floorError[i] = boundary.Measure(frames[i], floor[i], quads[i], ring);
         }
 
         // What the viewer gets: the output frames cropped again with the same quads, against the input crops.
@@ -94,6 +99,7 @@ public sealed class StitchStage(JobBlobs blobs, ModelCatalog catalog, EditReques
             range.Start,
             tunedError,
             plainError,
+            floorError,
             borderLossBefore,
             borderLossAfter,
             AttributeChanges(crops, outputCrops),
@@ -153,7 +159,8 @@ public sealed class StitchStage(JobBlobs blobs, ModelCatalog catalog, EditReques
 
 /// <summary>
 /// <c>stitched/NNNNNN.json</c>, per frame of one chunk: boundary error (mean L1 in levels over the boundary ring, full
-/// frame) with stitching tuning and with the plain mask paste, stitching's border loss at its first and last
+/// frame) with stitching tuning, with the plain mask paste, and of the input's own aligned crop pasted alike (the
+/// crop resolution's floor), stitching's border loss at its first and last
 /// iteration, attribute score changes input → output, identity cosine output vs input, and both identity
 /// embeddings (the fan-in computes TL-ID and TG-ID over the whole video from them).
 /// </summary>
@@ -161,6 +168,7 @@ public sealed record StitchFigures(
     int FirstFrame,
     double[] BoundaryErrorTuned,
     double[] BoundaryErrorPlain,
+    double[] BoundaryErrorFloor,
     double[] BorderLossFirst,
     double[] BorderLossLast,
     IReadOnlyDictionary<string, double> AttributeChange,

@@ -12,7 +12,7 @@ public enum StitchingLoss
 
 /// <summary>
 /// Parameters of stitching tuning and the paste (paper §3.4; STIT-NOTES "Stitching tuning"). Defaults are the
-/// reference code's.
+/// paper's, which are the reference code's except the loss: the paper's L1 (the code defaults to MSE).
 /// </summary>
 public sealed record StitchingOptions
 {
@@ -25,8 +25,11 @@ public sealed record StitchingOptions
     /// <summary>Weight of the content term (inside the mask, toward the first edit). STIT-NOTES: 0.01.</summary>
     public double ContentWeight { get; init; } = 0.01;
 
-    /// <summary>Per-pixel error. Reference code: MSE; the paper: L1.</summary>
-    public StitchingLoss Loss { get; init; } = StitchingLoss.Mse;
+    /// <summary>
+    /// Per-pixel error. The paper: L1 (Eq. 6); reference code: MSE. On the calm sample at the paper's counts L1 left
+    /// the lower seam (README, <c>stitch edit --stitching-loss</c>).
+    /// </summary>
+    public StitchingLoss Loss { get; init; } = StitchingLoss.L1;
 
     /// <summary>
     /// Stop a frame's tuning once its border loss is below this (0 = run every iteration, the code's default).

@@ -77,11 +77,11 @@ public class BoundaryErrorFigureTests(ITestOutputHelper output)
     {
         if (Environment.GetEnvironmentVariable("STITCH_FULL_FIGURES") != "1")
         {
-            output.WriteLine("set STITCH_FULL_FIGURES=1 to measure the L1 and batched-tuning figures");
+            output.WriteLine("set STITCH_FULL_FIGURES=1 to measure the MSE and batched-tuning figures");
             return;
         }
         CalmStitchingData data = await CalmStitchingData.GetAsync();
-        Measure(data, new StitchingOptions { Loss = StitchingLoss.L1 }, CalmStitchingData.FrameCount, output);
+        Measure(data, new StitchingOptions { Loss = StitchingLoss.Mse }, CalmStitchingData.FrameCount, output);
         Measure(data, new StitchingOptions { FramesPerGenerator = CalmStitchingData.FrameCount }, CalmStitchingData.FrameCount, output);
     }
 

@@ -122,10 +122,10 @@ public class StitchingTunerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Tune_L1LossAndTwoFramesPerGenerator_OneTraceAndLowerBorderLoss()
+    public async Task Tune_MseLossAndTwoFramesPerGenerator_OneTraceAndLowerBorderLoss()
     {
         CalmStitchingData data = await CalmStitchingData.GetAsync();
-        var options = new StitchingOptions { Iterations = 6, Loss = StitchingLoss.L1, FramesPerGenerator = 2 };
+        var options = new StitchingOptions { Iterations = 6, Loss = StitchingLoss.Mse, FramesPerGenerator = 2 };
         (Tensor latents, Tensor crops, StitchingMasks masks) = data.Slice(0, 3);
         using (latents)
         using (crops)

@@ -35,6 +35,9 @@ public sealed class EditWorkflowEndToEndTests(EditWorkflowFixture run, ITestOutp
         Assert.Equal(EditWorkflowFixture.Frames * 6, report.Inversion.Steps);
         Assert.True(report.Inversion.PsnrTuned > report.Inversion.PsnrEncoder, "PTI did not improve the reconstruction");
         Assert.True(report.Boundary.Tuned < report.Boundary.Plain, "stitching tuning did not lower the boundary error");
+        // The input's own crop, pasted alike, beats the untuned edit: the floor lies between 0 and the plain paste.
+        Assert.InRange(report.Boundary.Floor, 0.5, report.Boundary.Plain);
+        Assert.InRange(report.Boundary.FloorGapRemoved, report.Boundary.Reduction, 1.0);
         Assert.Equal(("smile", run.Catalog.Manifest.Direction("smile").DefaultStep), (report.Edits.Single().Name, report.Edits.Single().Step));
         Assert.InRange(report.Edit.IdentityCosineMean, 0.5, 1.0);
         Assert.InRange(report.TemporalIdentity.Local, 0.98, 1.02);

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libtorch (the native shim links it), ffmpeg (video I/O), Debian's PyTorch for models/ tooling.
-APT_PACKAGES=(libtorch-dev ffmpeg python3-torch python3-numpy python3-pytest cmake g++ make)
+# patchelf: scripts/bundle_native.sh (the Functions app publish).
+APT_PACKAGES=(libtorch-dev ffmpeg python3-torch python3-numpy python3-pytest cmake g++ make patchelf)
 AZURITE_VERSION=3.37.0   # blob/queue emulator for the storage tests; pinned so CI is repeatable
 
 missing=()

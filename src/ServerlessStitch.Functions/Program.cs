@@ -18,6 +18,9 @@ using ServerlessStitch.Workflow.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 
+// A published app carries ffmpeg/ffprobe in native/bin (scripts/bundle_native.sh): they come first on PATH.
+NativeBundle.UseIfPresent(AppContext.BaseDirectory);
+
 // Settings are checked before the host starts: a bad value stops the app naming it.
 string? Setting(string name) => builder.Configuration[name];
 var settings = FunctionAppSettings.FromConfiguration(Setting);
@@ -32,6 +35,7 @@ var catalog = new ModelCatalog(ModelManifest.Load(manifestPath));
 // host.json runs at most 2 activities per instance (maxConcurrentActivityFunctions): each stitching chunk gets half the cores.
 var resources = new JobResources(store, catalog) { ChunkThreads = JobResources.ThreadsPerActivity(2) };
 var ptiWork = storage.CreateQueue(PtiQueues.Work);
+var delivery = new DropDelivery(store);
 
 builder.Services
     // Every payload Durable stores (inputs, outputs, events, status) is written the way WorkflowLimits writes it.
@@ -42,8 +46,8 @@ builder.Services
     .AddSingleton(resources)
     .AddSingleton(ptiWork)
     .AddSingleton(new BlobJobSubmitter(store, new EditJobRunner(store, catalog)))
-    .AddSingleton(new DropDelivery(store))
-    .AddSingleton(new DropWaitlist(store, new DropDelivery(store)))
+    .AddSingleton(delivery)
+    .AddSingleton(new DropWaitlist(store, delivery))
     .AddSingleton(new WorkflowRegistry().AddEditWorkflow(resources, ptiWork));
 
 // The workflow's own spans and metrics, plus the Functions worker's; exported to Application Insights when configured.

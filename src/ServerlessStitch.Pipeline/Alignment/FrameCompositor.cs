@@ -40,12 +40,13 @@ public sealed class FrameCompositor(int resolution)
         }
 
         using var scope = NewDisposeScope();
-        // Crop and alpha sampled together: [1, 4, R, R], RGB in 0..255 so the blend works in the frame's units.
-        Tensor source = cat([(crop.to(float32) + 1.0) * 127.5, alpha.to(float32).reshape(1, resolution, resolution)], 0).unsqueeze(0);
-        Tensor warped = F.grid_sample(source, FrameToCropGrid(quad, x0, y0, width, height), GridSampleMode.Bilinear,
-            GridSamplePaddingMode.Zeros, align_corners: false);
-        Tensor rgb = warped.narrow(1, 0, 3).clamp(0, 255);
-        Tensor a = warped.narrow(1, 3, 1).clamp(0, 1);
+        // The crop is upsampled bicubic (sharper than bilinear where a small crop covers many frame pixels), its edge
+        // replicated; the alpha stays bilinear with zero padding, so it is exactly 0 wherever the mask does not reach.
+        Tensor grid = FrameToCropGrid(quad, x0, y0, width, height);
+        Tensor source = ((crop.to(float32) + 1.0) * 127.5).unsqueeze(0);                              // [1, 3, R, R], 0..255
+        Tensor rgb = F.grid_sample(source, grid, GridSampleMode.Bicubic, GridSamplePaddingMode.Border, align_corners: false).clamp(0, 255);
+        Tensor a = F.grid_sample(alpha.to(float32).reshape(1, 1, resolution, resolution), grid, GridSampleMode.Bilinear,
+            GridSamplePaddingMode.Zeros, align_corners: false).clamp(0, 1);
 
         Tensor frame = FrameTensors.ToTensor([original]).squeeze(0);                                  // uint8 [H, W, 3]
         Tensor before = frame.narrow(0, y0, height).narrow(1, x0, width).permute(2, 0, 1).unsqueeze(0).to(float32);

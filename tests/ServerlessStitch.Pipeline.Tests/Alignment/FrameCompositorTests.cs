@@ -106,6 +106,25 @@ public class FrameCompositorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Composite_UniformCropFullAlpha_EdgeBlendsBetweenFrameAndCropWithoutDarkFringe()
+    {
+        // Where the crop's edge lands inside the frame, the pasted colour must lie between the frame's and the crop's:
+        // sampling beyond the crop's edge as black would pull edge pixels below both (a dark seam where hair crosses
+        // the crop border).
+        var frame = Frame.Rgb(0, 200, 160, Enumerable.Repeat((byte)50, 200 * 160 * 3).ToArray());
+        var x = new Point2(40 * Math.Cos(0.3), 40 * Math.Sin(0.3));
+        var quad = new FaceQuad(new Point2(100, 80), x, x.Rot90());
+        using Tensor crop = ones([3, 16, 16]) * 0.6;                                                  // level 204
+        using Tensor alpha = ones([16, 16]);
+
+        Frame result = new FrameCompositor(16).Composite(frame, quad, crop, alpha);
+
+        Assert.All(result.Pixels, p => Assert.InRange(p, (byte)50, (byte)204));
+        Assert.Contains(result.Pixels, p => p is > 60 and < 194);   // the partly covered edge pixels exist
+        Assert.Contains(result.Pixels, p => p == 204);
+    }
+
+    [Fact]
     public void Composite_QuadOutsideFrame_ReturnsEqualCopy()
     {
         Frame frame = Synthetic.Checkerboard(40, 30);

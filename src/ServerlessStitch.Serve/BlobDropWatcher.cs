@@ -174,7 +174,7 @@ internal sealed class BlobDropWatcher(IBlobStore store, EditSubmitter submitter,
     {
         try
         {
-            return await store.ReadJsonAsync<DropReceipt>(options.ReceiptContainer, blobName + ".json", ErrorResponses.Json, cancellationToken).ConfigureAwait(false);
+            return await store.ReadJsonAsync<DropReceipt>(options.ReceiptContainer, blobName + ".json", DropDelivery.Json, cancellationToken).ConfigureAwait(false);
         }
         catch (BlobNotFoundException)
         {
@@ -183,5 +183,5 @@ internal sealed class BlobDropWatcher(IBlobStore store, EditSubmitter submitter,
     }
 
     private Task<BlobProperties> WriteReceiptAsync(DropReceipt receipt, CancellationToken cancellationToken) =>
-        store.WriteJsonAsync(options.ReceiptContainer, receipt.Blob + ".json", receipt, ErrorResponses.Json, null, cancellationToken);
+        store.WriteJsonAsync(options.ReceiptContainer, receipt.Blob + ".json", receipt, DropDelivery.Json, null, cancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using ServerlessStitch.Media;
@@ -19,8 +18,8 @@ public sealed record ErrorBody(string Error, string Message);
 /// </summary>
 internal static class ErrorResponses
 {
-    /// <summary>camelCase; quotes and non-ASCII letters as they are (the bodies are application/json, never HTML).</summary>
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>The drops' JSON (camelCase; quotes and non-ASCII letters as they are): the bodies are application/json, never HTML.</summary>
+    public static JsonSerializerOptions Json => DropDelivery.Json;
 
     /// <summary>The request's own errors: bad JSON, an unknown edit, a missing blob, not a video, over a limit, a bad name or knob.</summary>
     public static bool IsRequestError(Exception e) => e is JsonException or BadRequestException or MediaException or ModelException

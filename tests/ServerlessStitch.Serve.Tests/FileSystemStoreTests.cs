@@ -11,6 +11,7 @@ namespace ServerlessStitch.Serve.Tests;
 public sealed class FileSystemStoreTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("serve-fs-").FullName;
+    private readonly BlobDropOptions _drop = new() { PollInterval = TimeSpan.FromMilliseconds(200) };
     private StitchServer _server = null!;
 
     public async Task InitializeAsync() => _server = await StitchServer.StartAsync(new ServeOptions
@@ -19,7 +20,7 @@ public sealed class FileSystemStoreTests : IAsyncLifetime
         DataPath = _folder,
         AllowAnonymous = true,
         ModelsPath = TestMedia.Manifest,
-        Drop = new BlobDropOptions { PollInterval = TimeSpan.FromMilliseconds(200) },
+        Drop = _drop,
     });
 
     public async Task DisposeAsync()
@@ -53,11 +54,8 @@ public sealed class FileSystemStoreTests : IAsyncLifetime
         await _server.Store.WriteBytesAsync("videos-in", "clip.mp4", Encoding.UTF8.GetBytes("not even a video"),
             new BlobWriteOptions { Metadata = new Dictionary<string, string> { [BlobDropWatcher.EditsMetadata] = "frown=2" } });
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        while (!await _server.Store.ExistsAsync("videos-failed", "clip.mp4.error.json", timeout.Token))
-        {
-            await Task.Delay(200, timeout.Token);
-        }
+        var receipt = await DropReceipts.WaitForFinalAsync(_server.Store, _drop, "clip.mp4", TimeSpan.FromMinutes(5));
+        Assert.Equal(DropReceipt.Failed, receipt.State);
 
         // The edits are checked before the video: the error names the edit, after one attempt.
         var failure = await _server.Store.ReadJsonAsync<DropFailure>("videos-failed", "clip.mp4.error.json", JsonSerializerOptions.Web);

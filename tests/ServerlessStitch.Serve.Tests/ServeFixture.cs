@@ -85,18 +85,4 @@ public sealed class ServeFixture : IAsyncLifetime
             await Task.Delay(500, cancel.Token);
         }
     }
-
-    /// <summary>Polls the store until the blob exists.</summary>
-    public async Task<BlobProperties> WaitForBlobAsync(string container, string name, TimeSpan timeout)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            if (await Store.ExistsAsync(container, name, cancel.Token))
-            {
-                return await Store.GetPropertiesAsync(container, name, cancel.Token);
-            }
-            await Task.Delay(300, cancel.Token);
-        }
-    }
 }

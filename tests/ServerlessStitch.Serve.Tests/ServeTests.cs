@@ -142,7 +142,8 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
         await fixture.Store.CreateContainerIfNotExistsAsync(drop.InputContainer);
         await fixture.Store.WriteBytesAsync(drop.InputContainer, "notes.txt", Encoding.UTF8.GetBytes("these are my notes, not a video"));
 
-        await fixture.WaitForBlobAsync(drop.FailedContainer, "notes.txt.error.json", TimeSpan.FromMinutes(5));
+        var receipt = await DropReceipts.WaitForFinalAsync(fixture.Store, drop, "notes.txt", TimeSpan.FromMinutes(5));
+        Assert.Equal(DropReceipt.Failed, receipt.State);
 
         var failure = await fixture.Store.ReadJsonAsync<DropFailure>(drop.FailedContainer, "notes.txt.error.json", JsonSerializerOptions.Web);
         Assert.Equal("NotAVideo", failure.Error);
@@ -161,7 +162,8 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
             await fixture.Store.WriteAsync(drop.InputContainer, "blank.mp4", file);
         }
 
-        await fixture.WaitForBlobAsync(drop.FailedContainer, "blank.mp4.error.json", JobTimeout);
+        var receipt = await DropReceipts.WaitForFinalAsync(fixture.Store, drop, "blank.mp4", JobTimeout);
+        Assert.Equal(DropReceipt.Failed, receipt.State);
 
         var failure = await fixture.Store.ReadJsonAsync<DropFailure>(drop.FailedContainer, "blank.mp4.error.json", JsonSerializerOptions.Web);
         Assert.Equal("JobFailed", failure.Error);
@@ -283,10 +285,9 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
                 Metadata = new Dictionary<string, string> { [BlobDropWatcher.EditsMetadata] = "smile" },
             });
         }
-        var output = await fixture.WaitForBlobAsync(drop.OutputContainer, name, JobTimeout);
-        var receipt = await fixture.Store.ReadJsonAsync<DropReceipt>(drop.ReceiptContainer, name + ".json", JsonSerializerOptions.Web);
+        var receipt = await DropReceipts.WaitForFinalAsync(fixture.Store, drop, name, JobTimeout);
         Assert.Equal(DropReceipt.Done, receipt.State);
-        return (receipt, output);
+        return (receipt, await fixture.Store.GetPropertiesAsync(drop.OutputContainer, name));
     }
 
     private static async Task<ErrorBody> AssertBadRequestAsync(HttpResponseMessage response, string error, string named)
